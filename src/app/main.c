@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * skua's entry point: the command line, the order of initialisation
+ * (locale, libraries, configuration, accounts, curses) and teardown.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <libintl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/loop.h"
+#include "config/config.h"
+#include "core/core.h"
+#include "mime/mime.h"
+#include "net/net.h"
+#include "store/store.h"
+#include "ui/ui.h"
+#include "util/log.h"
+#include "util/path.h"
+
+#define _(s) gettext(s)
+
+struct args {
+	const char *rc;	    /* -F */
+	const char *folder; /* -f */
+	GPtrArray *exec;    /* -e, in order (borrowed argv strings) */
+	const char *log;    /* -d */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    _("usage: skua [-F rcfile] [-f folder] [-e command]... [-d "
+	      "logfile]\n"
+	      "       skua -v | -h\n"
+	      "\n"
+	      "  -F rcfile   read this rc file instead of %s\n"
+	      "  -f folder   open this folder: imaps://user@host/INBOX, a "
+	      "Maildir path\n"
+	      "  -e command  run an rc command after the rc file (repeatable)\n"
+	      "  -d logfile  write a debug log to logfile\n"
+	      "  -v          print the version of skua and of its libraries\n"
+	      "  -h          print this help\n"),
+	    "$XDG_CONFIG_HOME/skua/skuarc");
+}
+
+static void
+print_versions(void)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	g_string_append_printf(out, "skua %s\n", PACKAGE_VERSION);
+	net_versions(out);
+	mime_versions(out);
+	ui_versions(out);
+	store_versions(out);
+	g_string_append_printf(out, "GLib %u.%u.%u\n", glib_major_version,
+	    glib_minor_version, glib_micro_version);
+	fputs(out->str, stdout);
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int
+parse_args(int argc, char **argv, struct args *args)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:e:F:f:hv", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'd':
+			args->log = optarg;
+			break;
+		case 'e':
+			g_ptr_array_add(args->exec, optarg);
+			break;
+		case 'F':
+			args->rc = optarg;
+			break;
+		case 'f':
+			args->folder = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'v':
+			print_versions();
+			return EXIT_SUCCESS;
+		case ':':
+			fprintf(stderr,
+			    _("skua: option '-%c' needs an argument; try "
+			      "'skua -h'\n"),
+			    optopt);
+			return EXIT_FAILURE;
+		default:
+			if (optopt != 0)
+				fprintf(stderr,
+				    _("skua: unknown option '-%c'; try "
+				      "'skua -h'\n"),
+				    optopt);
+			else
+				fprintf(stderr,
+				    _("skua: unknown option '%s'; try "
+				      "'skua -h'\n"),
+				    argv[optind - 1]);
+			return EXIT_FAILURE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr,
+		    _("skua: unexpected argument '%s'; try 'skua -h'\n"),
+		    argv[optind]);
+		return EXIT_FAILURE;
+	}
+	return -1;
+}
+
+static struct config *
+load_config(const struct args *args, GError **err)
+{
+	struct config *cfg = config_new();
+	g_autofree char *rc = NULL;
+
+	/* -F must exist; the default rc file may be missing. */
+	rc = args->rc != NULL ? g_strdup(args->rc) : path_default_rc();
+	if (!config_load(cfg, rc, args->rc != NULL, err)) {
+		config_free(cfg);
+		return NULL;
+	}
+	for (guint i = 0; i < args->exec->len; i++) {
+		g_autoptr(GError) error = NULL;
+
+		if (!config_exec(cfg, args->exec->pdata[i], "-e", NULL, &error))
+			g_ptr_array_add(cfg->errors,
+			    g_strdup_printf("-e '%s': %s",
+				(const char *)args->exec->pdata[i],
+				error->message));
+	}
+	config_finish(cfg);
+	return cfg;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct args args = { 0 };
+	g_autoptr(GError) error = NULL;
+	struct config *cfg;
+	struct core *core = NULL;
+	int status;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	args.exec = g_ptr_array_new();
+	status = parse_args(argc, argv, &args);
+	if (status >= 0)
+		goto out;
+	status = EXIT_FAILURE;
+	if (args.log != NULL && !log_open(args.log, LOG_TRACE, &error)) {
+		fprintf(stderr, "skua: %s\n", error->message);
+		goto out;
+	}
+	log_set_thread_name("main");
+	log_info("skua %s starting", PACKAGE_VERSION);
+
+	loop_install_signals();
+	/* Library globals, before any thread starts. */
+	mime_init();
+	net_init();
+
+	cfg = load_config(&args, &error);
+	if (cfg == NULL) {
+		fprintf(stderr, "skua: %s\n", error->message);
+		goto out_lib;
+	}
+	core = core_new(cfg);
+	if (!core_add_accounts(core, args.folder, &error)) {
+		fprintf(stderr, "skua: -f: %s\n", error->message);
+		goto out_lib;
+	}
+	for (guint i = 0; i < cfg->errors->len; i++)
+		log_warn("config: %s", (const char *)cfg->errors->pdata[i]);
+
+	status = loop_run(core, &error);
+	if (status < 0) {
+		fprintf(stderr, "skua: %s\n", error->message);
+		status = EXIT_FAILURE;
+	}
+	/* Curses is gone: repeat what was wrong in the rc file. */
+	for (guint i = 0; i < cfg->errors->len; i++)
+		fprintf(stderr, "skua: %s\n",
+		    (const char *)cfg->errors->pdata[i]);
+out_lib:
+	core_free(core);
+	mime_shutdown();
+out:
+	log_info("skua exiting with status %d", status);
+	log_close();
+	g_ptr_array_free(args.exec, TRUE);
+	return status;
+}

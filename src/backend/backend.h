@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The contract between skua and its mail drivers. A driver is a const
+ * struct backend_ops plus capability bits; its ops are plain synchronous
+ * code run on the account's worker thread (they never see threads or the
+ * model). Mandatory: size, name, free. Every other op may be NULL, which
+ * means "not supported": the worker answers such a request with
+ * REPLY_UNSUPPORTED in one place, so callers ask for capabilities and never
+ * for a driver's name.
+ */
+#ifndef SKUA_BACKEND_BACKEND_H
+#define SKUA_BACKEND_BACKEND_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum backend_cap {
+	BACKEND_CAP_IDLE = 1 << 0,
+	BACKEND_CAP_SORT = 1 << 1,
+	BACKEND_CAP_THREAD = 1 << 2,
+	BACKEND_CAP_MOVE = 1 << 3,
+	BACKEND_CAP_CONDSTORE = 1 << 4,
+	BACKEND_CAP_QRESYNC = 1 << 5,
+	BACKEND_CAP_KEYWORDS = 1 << 6,
+	BACKEND_CAP_FOLDERS = 1 << 7,
+	BACKEND_CAP_REMOTE = 1 << 8,
+	BACKEND_CAP_SEARCH = 1 << 9,
+	BACKEND_CAP_QUOTA = 1 << 10,
+	BACKEND_CAP_APPEND = 1 << 11,
+};
+
+struct backend;
+
+/*
+ * What a running op may tell the worker: progress, and whether the
+ * request was cancelled (ops doing long work check it between steps).
+ */
+struct reply_sink;
+void sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total);
+bool sink_cancelled(struct reply_sink *sink);
+
+struct backend_ops {
+	size_t size;	  /* sizeof(struct backend_ops): grows at the end */
+	const char *name; /* for logs only */
+	unsigned caps;	  /* enum backend_cap */
+	bool (*connect)(struct backend *be, struct reply_sink *sink,
+	    GError **err);
+	bool (
+	    *check)(struct backend *be, struct reply_sink *sink, GError **err);
+	void (*free)(struct backend *be); /* frees be and its data */
+};
+
+/* A driver instance: drivers embed or extend it through data. */
+struct backend {
+	const struct backend_ops *ops;
+	void *data; /* the driver's own state */
+};
+
+bool backend_has_cap(const struct backend *be, enum backend_cap cap);
+
+#endif

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Account worker threads and the reply queue. The only shared state is in
+ * the two GAsyncQueues, the eventfd that wakes the main loop, and the set
+ * of cancelled request ids (under a mutex); the callbacks table belongs to
+ * the main thread alone.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "backend/worker.h"
+#include "util/error.h"
+#include "util/log.h"
+
+struct reply_queue {
+	GAsyncQueue *queue; /* struct reply * from the workers */
+	int fd;		    /* eventfd: nonzero while replies may wait */
+	uint64_t next_id;
+	GHashTable *callbacks; /* request id -> struct pending (main thread) */
+	reply_cb *event_cb;
+	void *event_data;
+};
+
+struct pending {
+	struct worker *worker; /* the request's worker */
+	reply_cb *cb;
+	void *data;
+};
+
+struct reply_sink {
+	struct worker *worker;
+	uint64_t request_id;
+};
+
+struct worker {
+	char *name;
+	GThread *thread;
+	GAsyncQueue *requests; /* struct request * */
+	struct backend *be;    /* the worker thread's alone */
+	struct reply_queue *rq;
+	GMutex lock;
+	GHashTable *cancelled; /* uint64_t ids, under lock */
+};
+
+struct reply_queue *
+reply_queue_new(void)
+{
+	struct reply_queue *rq = g_new0(struct reply_queue, 1);
+
+	rq->queue = g_async_queue_new_full((GDestroyNotify)reply_free);
+	rq->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (rq->fd < 0)
+		g_error("eventfd: %s", g_strerror(errno));
+	rq->next_id = 1;
+	rq->callbacks =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	return rq;
+}
+
+void
+reply_queue_free(struct reply_queue *rq)
+{
+	if (rq == NULL)
+		return;
+	g_async_queue_unref(rq->queue);
+	close(rq->fd);
+	g_hash_table_destroy(rq->callbacks);
+	g_free(rq);
+}
+
+int
+reply_queue_fd(const struct reply_queue *rq)
+{
+	return rq->fd;
+}
+
+void
+reply_queue_set_event_cb(struct reply_queue *rq, reply_cb *cb, void *data)
+{
+	rq->event_cb = cb;
+	rq->event_data = data;
+}
+
+unsigned
+reply_queue_pending(const struct reply_queue *rq)
+{
+	return g_hash_table_size(rq->callbacks);
+}
+
+/* Worker side: hand a reply to the main thread and wake its loop. */
+static void
+reply_push(struct reply_queue *rq, struct reply *reply)
+{
+	uint64_t one = 1;
+
+	g_async_queue_push(rq->queue, reply);
+	/* EAGAIN means the counter is full, so the fd is readable anyway. */
+	if (write(rq->fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_error("worker: cannot wake the main loop: %s",
+		    g_strerror(errno));
+}
+
+unsigned
+reply_queue_dispatch(struct reply_queue *rq)
+{
+	struct reply *reply;
+	uint64_t count;
+	unsigned n = 0;
+
+	/* Reset the counter before draining so no wake-up is lost. */
+	if (read(rq->fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		log_error("reply queue: read: %s", g_strerror(errno));
+	while ((reply = g_async_queue_try_pop(rq->queue)) != NULL) {
+		n++;
+		if (reply->kind == REPLY_EVENT) {
+			if (rq->event_cb != NULL)
+				rq->event_cb(reply, rq->event_data);
+		} else {
+			struct pending *p = g_hash_table_lookup(rq->callbacks,
+			    &reply->request_id);
+
+			/* NULL: its worker was freed before the reply came. */
+			if (p != NULL && p->cb != NULL)
+				p->cb(reply, p->data);
+			if (p != NULL && reply_is_terminal(reply))
+				g_hash_table_remove(rq->callbacks,
+				    &reply->request_id);
+		}
+		reply_free(reply);
+	}
+	return n;
+}
+
+static struct reply *
+reply_new(struct worker *w, uint64_t id, enum reply_kind kind)
+{
+	struct reply *reply = g_new0(struct reply, 1);
+
+	reply->request_id = id;
+	reply->kind = kind;
+	reply->account = g_strdup(w->name);
+	return reply;
+}
+
+void
+sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_PROGRESS);
+
+	reply->done = done;
+	reply->total = total;
+	reply_push(sink->worker->rq, reply);
+}
+
+static bool
+is_cancelled(struct worker *w, uint64_t id)
+{
+	bool yes;
+
+	g_mutex_lock(&w->lock);
+	yes = g_hash_table_remove(w->cancelled, &id);
+	if (yes) /* keep it: the op may ask again */
+		g_hash_table_add(w->cancelled, g_memdup2(&id, sizeof(id)));
+	g_mutex_unlock(&w->lock);
+	return yes;
+}
+
+bool
+sink_cancelled(struct reply_sink *sink)
+{
+	return is_cancelled(sink->worker, sink->request_id);
+}
+
+/* Run one request with the driver and answer it. */
+static void
+run_request(struct worker *w, struct request *req)
+{
+	typedef bool op_fn(struct backend *, struct reply_sink *, GError **);
+	struct reply_sink sink = { w, req->id };
+	GError *error = NULL;
+	struct reply *reply;
+	op_fn *op = NULL;
+	bool ok;
+
+	switch (req->kind) {
+	case REQ_CONNECT:
+		op = w->be->ops->connect;
+		break;
+	case REQ_CHECK:
+		op = w->be->ops->check;
+		break;
+	case REQ_QUIT:
+		g_assert_not_reached();
+	}
+	if (is_cancelled(w, req->id)) {
+		reply = reply_new(w, req->id, REPLY_CANCELLED);
+	} else if (op == NULL) {
+		reply = reply_new(w, req->id, REPLY_UNSUPPORTED);
+	} else {
+		ok = op(w->be, &sink, &error);
+		if (is_cancelled(w, req->id) ||
+		    g_error_matches(error, SKUA_ERROR, SKUA_ERROR_CANCELLED)) {
+			g_clear_error(&error);
+			reply = reply_new(w, req->id, REPLY_CANCELLED);
+		} else if (ok) {
+			g_clear_error(&error);
+			reply = reply_new(w, req->id, REPLY_DONE);
+		} else {
+			if (error == NULL)
+				error =
+				    g_error_new(SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+					"%s: failed without saying why",
+					w->be->ops->name);
+			reply = reply_new(w, req->id, REPLY_ERROR);
+			reply->error = error;
+		}
+	}
+	g_mutex_lock(&w->lock);
+	g_hash_table_remove(w->cancelled, &req->id);
+	g_mutex_unlock(&w->lock);
+	reply_push(w->rq, reply);
+}
+
+static gpointer
+worker_main(gpointer data)
+{
+	struct worker *w = data;
+	struct request *req;
+
+	log_set_thread_name(w->name);
+	log_debug("worker started (driver %s)", w->be->ops->name);
+	for (;;) {
+		req = g_async_queue_pop(w->requests);
+		if (req->kind == REQ_QUIT) {
+			request_free(req);
+			break;
+		}
+		run_request(w, req);
+		request_free(req);
+	}
+	/* Answer what is still queued, so every request ends. */
+	while ((req = g_async_queue_try_pop(w->requests)) != NULL) {
+		reply_push(w->rq, reply_new(w, req->id, REPLY_CANCELLED));
+		request_free(req);
+	}
+	w->be->ops->free(w->be);
+	w->be = NULL;
+	log_debug("worker stopped");
+	return NULL;
+}
+
+struct worker *
+worker_new(const char *name, struct backend *be, struct reply_queue *rq)
+{
+	struct worker *w = g_new0(struct worker, 1);
+
+	g_assert(be->ops->size == sizeof(struct backend_ops));
+	g_assert(be->ops->free != NULL);
+	w->name = g_strdup(name);
+	w->be = be;
+	w->rq = rq;
+	w->requests = g_async_queue_new();
+	g_mutex_init(&w->lock);
+	w->cancelled =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	w->thread = g_thread_new(name, worker_main, w);
+	return w;
+}
+
+uint64_t
+worker_post(struct worker *w, struct request *req, reply_cb *cb, void *data)
+{
+	struct reply_queue *rq = w->rq;
+	struct pending *p = g_new(struct pending, 1);
+
+	g_assert(req->kind != REQ_QUIT);
+	req->id = rq->next_id++;
+	p->worker = w;
+	p->cb = cb;
+	p->data = data;
+	g_hash_table_insert(rq->callbacks, g_memdup2(&req->id, sizeof(req->id)),
+	    p);
+	g_async_queue_push(w->requests, req);
+	return req->id;
+}
+
+void
+worker_cancel(struct worker *w, uint64_t id)
+{
+	struct pending *p = g_hash_table_lookup(w->rq->callbacks, &id);
+
+	/* Answered already, or another worker's: nothing to stop. */
+	if (p == NULL || p->worker != w)
+		return;
+	g_mutex_lock(&w->lock);
+	g_hash_table_add(w->cancelled, g_memdup2(&id, sizeof(id)));
+	g_mutex_unlock(&w->lock);
+}
+
+void
+worker_free(struct worker *w)
+{
+	GHashTableIter it;
+	gpointer key, value;
+
+	if (w == NULL)
+		return;
+	g_async_queue_push_front(w->requests, request_new(REQ_QUIT));
+	g_thread_join(w->thread);
+	g_async_queue_unref(w->requests);
+	g_hash_table_destroy(w->cancelled);
+	g_mutex_clear(&w->lock);
+	/*
+	 * Its replies may still sit in the reply queue: they stay there and
+	 * are dispatched normally, so callbacks of this worker's requests are
+	 * forgotten here to keep them from running after their owner is gone.
+	 */
+	g_hash_table_iter_init(&it, w->rq->callbacks);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		struct pending *p = value;
+
+		(void)key;
+		if (p->worker == w) {
+			p->cb = NULL;
+			p->worker = NULL;
+		}
+	}
+	g_free(w->name);
+	g_free(w);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Account workers. Each account has one thread that owns its driver
+ * instance and runs one request at a time. Requests go in through the
+ * worker's queue; replies come back through one reply queue shared by all
+ * workers, whose file descriptor becomes readable when replies wait, so
+ * the main loop can watch it next to the terminal.
+ *
+ * Thread rules: worker_post(), worker_cancel(), worker_free() and every
+ * reply_queue_*() function are for the main thread only. Callbacks run on
+ * the main thread, from reply_queue_dispatch().
+ */
+#ifndef SKUA_BACKEND_WORKER_H
+#define SKUA_BACKEND_WORKER_H
+
+#include <stdint.h>
+
+#include "backend/types.h"
+
+struct backend;
+struct reply_queue;
+struct worker;
+
+/*
+ * Called for each reply to a request (progress, then one terminal reply),
+ * or for each event when registered with reply_queue_set_event_cb().
+ * The reply is freed after the callback returns.
+ */
+typedef void reply_cb(const struct reply *reply, void *data);
+
+struct reply_queue *reply_queue_new(void);
+/* All workers using the queue must be freed first. */
+void reply_queue_free(struct reply_queue *rq);
+/* Readable while replies wait; never read or close it yourself. */
+int reply_queue_fd(const struct reply_queue *rq);
+void reply_queue_set_event_cb(struct reply_queue *rq, reply_cb *cb, void *data);
+/* Run the callbacks of every waiting reply; returns how many there were. */
+unsigned reply_queue_dispatch(struct reply_queue *rq);
+/* Requests posted and not yet answered with a terminal reply. */
+unsigned reply_queue_pending(const struct reply_queue *rq);
+
+/* Start a worker thread named name that owns be from now on. */
+struct worker *worker_new(const char *name, struct backend *be,
+    struct reply_queue *rq);
+/*
+ * Queue req (ownership moves to the worker) and return its id; cb (may be
+ * NULL) will see its replies.
+ */
+uint64_t worker_post(struct worker *w, struct request *req, reply_cb *cb,
+    void *data);
+/*
+ * Ask for request id to stop: a queued request is answered CANCELLED
+ * without running; a running one sees sink_cancelled() turn true.
+ */
+void worker_cancel(struct worker *w, uint64_t id);
+/*
+ * Stop the thread after the request it runs (the queue is answered
+ * CANCELLED) and free it with its driver. Callbacks of requests still
+ * unanswered are dropped.
+ */
+void worker_free(struct worker *w);
+
+#endif

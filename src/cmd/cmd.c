@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: ISC */
+/* The command table and the commands of the first screens. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/keymap.h"
+#include "config/config.h"
+#include "config/options.h"
+#include "core/core.h"
+#include "ui/ui.h"
+#include "util/path.h"
+
+static void
+do_quit(struct core *core)
+{
+	core->quit_requested = true;
+}
+
+static void
+ask_quit_cb(bool yes, void *data)
+{
+	if (yes)
+		do_quit(data);
+}
+
+static void
+cmd_quit(struct core *core)
+{
+	switch (opt_quad(core->cfg->global, "quit")) {
+	case QUAD_YES:
+		do_quit(core);
+		break;
+	case QUAD_NO:
+		ui_message("quit is set to no: set quit=yes to leave with q");
+		break;
+	case QUAD_ASK_YES:
+	case QUAD_ASK_NO:
+		ui_ask("Quit skua?",
+		    opt_quad(core->cfg->global, "quit") == QUAD_ASK_YES,
+		    ask_quit_cb, core);
+		break;
+	}
+}
+
+static void
+cmd_exit(struct core *core)
+{
+	if (!ui_pop_view())
+		cmd_quit(core);
+}
+
+static void
+cmd_help(struct core *core)
+{
+	struct view *top = ui_top_view(), *v;
+
+	if (top != NULL && strcmp(top->context, "help") == 0)
+		return;
+	v = view_new("help", "Help", false);
+	view_set_hint(v, keymap_hint("help"));
+	keymap_describe(top != NULL ? top->context : "generic", v);
+	ui_push_view(v);
+}
+
+static void
+command_cb(const char *text, void *data)
+{
+	struct core *core = data;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *msg = NULL;
+
+	if (text == NULL || *text == '\0')
+		return;
+	if (!config_exec(core->cfg, text, "-", &msg, &error))
+		ui_error("%s", error->message);
+	else if (msg != NULL)
+		ui_message("%s", msg);
+	/* Options such as help change the layout. */
+	ui_mark_dirty();
+}
+
+static void
+cmd_enter_command(struct core *core)
+{
+	ui_prompt(":", NULL, command_cb, core);
+}
+
+static void
+cmd_redraw(struct core *core)
+{
+	ui_resize();
+}
+
+static void
+cmd_next_entry(struct core *core)
+{
+	view_move(ui_top_view(), 1);
+}
+
+static void
+cmd_previous_entry(struct core *core)
+{
+	view_move(ui_top_view(), -1);
+}
+
+static void
+cmd_next_page(struct core *core)
+{
+	view_page(ui_top_view(), 1);
+}
+
+static void
+cmd_previous_page(struct core *core)
+{
+	view_page(ui_top_view(), -1);
+}
+
+static void
+cmd_first_entry(struct core *core)
+{
+	view_jump(ui_top_view(), false);
+}
+
+static void
+cmd_last_entry(struct core *core)
+{
+	view_jump(ui_top_view(), true);
+}
+
+static void
+cmd_select_entry(struct core *core)
+{
+	struct view *v = ui_top_view();
+	struct account *acc;
+
+	if (v == NULL || strcmp(v->context, "accounts") != 0 ||
+	    v->cursor >= (int)core->accounts->len) {
+		ui_beep();
+		return;
+	}
+	acc = core->accounts->pdata[v->cursor];
+	/* No mail driver is built in yet: say so rather than pretend. */
+	ui_error("account '%s': this version of skua cannot open %s folders "
+		 "yet",
+	    acc->name, account_kind_name(acc));
+}
+
+/* clang-format off */
+static const struct cmd_entry table[] = {
+	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
+	{ "exit",           cmd_exit,           "leave this screen" },
+	{ "first-entry",    cmd_first_entry,    "go to the first line" },
+	{ "help",           cmd_help,           "show the keys of this screen" },
+	{ "last-entry",     cmd_last_entry,     "go to the last line" },
+	{ "next-entry",     cmd_next_entry,     "move down one line" },
+	{ "next-page",      cmd_next_page,      "move down one page" },
+	{ "previous-entry", cmd_previous_entry, "move up one line" },
+	{ "previous-page",  cmd_previous_page,  "move up one page" },
+	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
+	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
+	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
+};
+/* clang-format on */
+
+const struct cmd_entry *
+cmd_table(unsigned *n_out)
+{
+	*n_out = G_N_ELEMENTS(table);
+	return table;
+}
+
+static int
+cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct cmd_entry *)elem)->name);
+}
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	return bsearch(name, table, G_N_ELEMENTS(table), sizeof(table[0]),
+	    cmp_name);
+}
+
+bool
+cmd_run(struct core *core, const char *name)
+{
+	const struct cmd_entry *c = cmd_find(name);
+
+	if (c == NULL)
+		return false;
+	c->fn(core);
+	return true;
+}
+
+void
+cmd_key(struct core *core, int key)
+{
+	struct view *v = ui_top_view();
+	const char *name;
+
+	if (ui_prompt_active()) {
+		ui_prompt_key(key);
+		return;
+	}
+	name = keymap_lookup(v != NULL ? v->context : "generic", key);
+	if (name == NULL) {
+		g_autofree char *k = ui_key_name(key);
+
+		ui_error("key %s is not bound: press ? for help", k);
+		return;
+	}
+	cmd_run(core, name);
+}
+
+static struct view *
+welcome_view(void)
+{
+	struct view *v = view_new("welcome", "no account", false);
+	g_autofree char *rc = path_default_rc();
+
+	view_add_line(v, "");
+	view_addf(v, "  Welcome to skua %s. No mail account is configured.",
+	    PACKAGE_VERSION);
+	view_add_line(v, "");
+	view_addf(v, "  Write an rc file at %s", rc);
+	view_add_line(v, "  (or start skua with -F FILE), for example:");
+	view_add_line(v, "");
+	view_add_line(v, "      account work");
+	view_add_line(v,
+	    "          set folder = \"imaps://you@mail.example.com/\"");
+	view_add_line(v, "      end");
+	view_add_line(v, "");
+	view_add_line(v, "  or open a folder directly:");
+	view_add_line(v, "");
+	view_add_line(v, "      skua -f imaps://you@mail.example.com/INBOX");
+	view_add_line(v, "");
+	view_add_line(v,
+	    "  skuarc(5) lists every option; press ? for the keys, "
+	    "q to quit.");
+	view_set_hint(v, keymap_hint("welcome"));
+	return v;
+}
+
+static struct view *
+accounts_view(struct core *core)
+{
+	struct view *v = view_new("accounts", "accounts", true);
+
+	for (guint i = 0; i < core->accounts->len; i++) {
+		struct account *acc = core->accounts->pdata[i];
+		g_autofree char *where = account_location(acc);
+
+		view_addf(v, "%-16s %-8s %s", acc->name, account_kind_name(acc),
+		    where);
+	}
+	view_set_hint(v, keymap_hint("accounts"));
+	return v;
+}
+
+void
+cmd_first_screen(struct core *core)
+{
+	GPtrArray *errors = core->cfg->errors;
+
+	if (core->accounts->len == 0)
+		ui_push_view(welcome_view());
+	else
+		ui_push_view(accounts_view(core));
+	if (errors->len == 1)
+		ui_error("%s", (const char *)errors->pdata[0]);
+	else if (errors->len > 1)
+		ui_error("%s (and %u more errors)",
+		    (const char *)errors->pdata[0], errors->len - 1);
+}

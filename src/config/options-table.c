@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The options table: every option skua knows, its type, default and the
+ * sentence skuarc(5) says about it. Keep it sorted by name; the unit tests
+ * check the order, the defaults and that the man page documents each one.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/options.h"
+#include "util/error.h"
+#include "util/url.h"
+
+/* An account's folder: an IMAP or POP3 URL, or a local path. */
+static bool
+check_folder(const char *value, GError **err)
+{
+	struct url *u;
+
+	if (*value == '\0') {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
+		    "an empty folder");
+		return false;
+	}
+	if (!url_is_url(value))
+		return true;
+	u = url_parse(value, err);
+	if (u == NULL)
+		return false;
+	if (u->scheme == URL_SMTP || u->scheme == URL_SMTPS) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
+		    "'%s://' is for sending; use an imap, imaps, pop or pops "
+		    "URL",
+		    url_scheme_name(u->scheme));
+		url_free(u);
+		return false;
+	}
+	url_free(u);
+	return true;
+}
+
+/* clang-format off */
+static const struct option_def table[] = {
+	{ "beep", OPT_BOOL, 0, "yes", 0, 0, NULL,
+	  "Ring the terminal bell on an error or an unbound key." },
+	{ "folder", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, check_folder,
+	  "Where the account's mail is: an imap://, imaps://, pop:// or pops:// URL, or a local Maildir path." },
+	{ "help", OPT_BOOL, 0, "yes", 0, 0, NULL,
+	  "Show a line of key hints at the top of the screen." },
+	{ "message_timeout", OPT_NUMBER, 0, "5", 1, 3600, NULL,
+	  "Seconds an informational message stays in the status line." },
+	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,
+	  "Whether q on the main screen quits: yes, no, or ask-yes/ask-no to ask with that default." },
+	{ "spoolfile", OPT_STRING, OPT_ACCOUNT, "INBOX", 0, 0, NULL,
+	  "The folder of the account opened first." },
+	{ "status_on_top", OPT_BOOL, 0, "no", 0, 0, NULL,
+	  "Draw the status line at the top of the screen instead of the bottom." },
+};
+/* clang-format on */
+
+const struct option_def *
+options_table(size_t *n_out)
+{
+	*n_out = G_N_ELEMENTS(table);
+	return table;
+}
+
+static int
+cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct option_def *)elem)->name);
+}
+
+const struct option_def *
+option_find(const char *name)
+{
+	return bsearch(name, table, G_N_ELEMENTS(table), sizeof(table[0]),
+	    cmp_name);
+}

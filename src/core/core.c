@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: ISC */
+/* The model: accounts made from the configuration and from -f. */
+#include "config.h"
+
+#include <string.h>
+
+#include "config/config.h"
+#include "config/options.h"
+#include "core/core.h"
+#include "util/error.h"
+#include "util/path.h"
+#include "util/url.h"
+
+static void
+account_free(struct account *acc)
+{
+	g_free(acc->name);
+	url_free(acc->url);
+	g_free(acc->path);
+	g_free(acc->initial_folder);
+	g_free(acc);
+}
+
+struct core *
+core_new(struct config *cfg)
+{
+	struct core *core = g_new0(struct core, 1);
+
+	core->cfg = cfg;
+	core->accounts =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)account_free);
+	return core;
+}
+
+void
+core_free(struct core *core)
+{
+	if (core == NULL)
+		return;
+	g_ptr_array_free(core->accounts, TRUE);
+	config_free(core->cfg);
+	g_free(core);
+}
+
+/* An account for location (a URL or a path); NULL with err if invalid. */
+static struct account *
+account_new(const char *name, const struct optset *opts, const char *location,
+    GError **err)
+{
+	struct account *acc = g_new0(struct account, 1);
+
+	acc->name = g_strdup(name);
+	acc->opts = opts;
+	if (url_is_url(location)) {
+		acc->url = url_parse(location, err);
+		if (acc->url == NULL)
+			goto fail;
+		switch (acc->url->scheme) {
+		case URL_IMAP:
+		case URL_IMAPS:
+			acc->kind = ACCOUNT_IMAP;
+			break;
+		case URL_POP:
+		case URL_POPS:
+			acc->kind = ACCOUNT_POP;
+			break;
+		case URL_SMTP:
+		case URL_SMTPS:
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
+			    "'%s://' is for sending, not a folder",
+			    url_scheme_name(acc->url->scheme));
+			goto fail;
+		}
+		if (acc->url->path != NULL)
+			acc->initial_folder = g_strdup(acc->url->path);
+	} else {
+		acc->kind = ACCOUNT_LOCAL;
+		acc->path = path_expand(location, NULL);
+	}
+	return acc;
+fail:
+	account_free(acc);
+	return NULL;
+}
+
+bool
+core_add_accounts(struct core *core, const char *folder_arg, GError **err)
+{
+	struct config *cfg = core->cfg;
+	struct account *acc;
+
+	for (guint i = 0; i < cfg->accounts->len; i++) {
+		struct account_conf *ac = cfg->accounts->pdata[i];
+		const char *folder = opt_string(ac->opts, "folder");
+		g_autoptr(GError) error = NULL;
+
+		if (folder == NULL || !optset_is_set_here(ac->opts, "folder")) {
+			g_ptr_array_add(cfg->errors,
+			    g_strdup_printf("%s: account '%s' has no folder "
+					    "(set folder = imaps://user@host/)",
+				ac->origin, ac->name));
+			continue;
+		}
+		acc = account_new(ac->name, ac->opts, folder, &error);
+		if (acc == NULL) {
+			g_ptr_array_add(cfg->errors,
+			    g_strdup_printf("%s: account '%s': %s", ac->origin,
+				ac->name, error->message));
+			continue;
+		}
+		g_ptr_array_add(core->accounts, acc);
+	}
+	if (folder_arg == NULL)
+		return true;
+	/*
+	 * -f: a URL or path becomes an account of its own, with the global
+	 * options as its options (so -e 'set ...' applies to it).
+	 */
+	acc = account_new(url_is_url(folder_arg) ? "cmdline" : "local",
+	    cfg->global, folder_arg, err);
+	if (acc == NULL)
+		return false;
+	if (acc->url != NULL) {
+		g_free(acc->name);
+		acc->name = g_strdup(acc->url->host);
+	}
+	/* The -f account goes first: it is the one opened. */
+	g_ptr_array_insert(core->accounts, 0, acc);
+	return true;
+}
+
+const char *
+account_kind_name(const struct account *acc)
+{
+	if (acc->url != NULL)
+		return url_scheme_name(acc->url->scheme);
+	return "maildir";
+}
+
+char *
+account_location(const struct account *acc)
+{
+	const struct url *u = acc->url;
+	GString *out;
+
+	if (u == NULL)
+		return g_strdup(acc->path);
+	out = g_string_new(url_scheme_name(u->scheme));
+	g_string_append(out, "://");
+	if (u->user != NULL)
+		g_string_append_printf(out, "%s@", u->user);
+	if (strchr(u->host, ':') != NULL)
+		g_string_append_printf(out, "[%s]", u->host);
+	else
+		g_string_append(out, u->host);
+	if (u->port != 0)
+		g_string_append_printf(out, ":%u", u->port);
+	g_string_append_c(out, '/');
+	if (u->path != NULL)
+		g_string_append(out, u->path);
+	return g_string_free(out, FALSE);
+}

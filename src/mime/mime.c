@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: ISC */
+/* GMime set-up and header decoding. */
+#include "config.h"
+
+#include <gmime/gmime.h>
+
+#include "mime/mime.h"
+
+static GMimeParserOptions *parser_options;
+
+void
+mime_init(void)
+{
+	static const char *fallback[] = { "UTF-8", "windows-1252", NULL };
+
+	g_mime_init();
+	parser_options = g_mime_parser_options_new();
+	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+}
+
+void
+mime_shutdown(void)
+{
+	g_clear_pointer(&parser_options, g_mime_parser_options_free);
+	g_mime_shutdown();
+}
+
+void
+mime_versions(GString *out)
+{
+	g_string_append_printf(out, "GMime %u.%u.%u\n", gmime_major_version,
+	    gmime_minor_version, gmime_micro_version);
+}
+
+char *
+mime_decode_header(const char *raw)
+{
+	g_assert(parser_options != NULL);
+	return g_mime_utils_header_decode_text(parser_options, raw);
+}
