@@ -71,19 +71,9 @@ if ! sh contrib/setup.sh --quiet; then
 	exit 1
 fi
 
-if [ ! -x configure ] || [ configure.ac -nt configure ] ||
-    [ Makefile.am -nt configure ]; then
-	autoreconf -fi || { failed=$((failed + 1)); summary; exit 1; }
-fi
-
 # build DIR CONFIGURE-ARGS...: configure and build; make check runs later.
 build() {
-	dir=$1
-	shift
-	mkdir -p "$dir"
-	(cd "$dir" && { [ -f Makefile ] || ../configure "$@" >configure.out 2>&1 ||
-	    { cat configure.out; exit 1; }; } && make -j"$jobs" >make.out 2>&1 ||
-	    { tail -50 make.out; exit 1; })
+	sh contrib/build.sh "$@"
 }
 
 run_suite() {
@@ -116,7 +106,7 @@ if [ "$sanitizers" = yes ]; then
 	if build build-asan --enable-debug --enable-werror --enable-sanitizers; then
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp \
+		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp E2E_TIMEOUT_SCALE=3 \
 		    run_suite build-asan "sanitizers"
 	else
 		failed=$((failed + 1))
