@@ -76,11 +76,13 @@ build() {
 	sh contrib/build.sh "$@"
 }
 
+# run_suite DIR LABEL [TARGET]: make TARGET (default check) in DIR.
 run_suite() {
 	dir=$1
 	label=$2
+	target=${3:-check}
 	echo "== $label: unit and end-to-end tests"
-	(cd "$dir" && make -j"$jobs" check >check.out 2>&1)
+	(cd "$dir" && make -j"$jobs" "$target" >check.out 2>&1)
 	grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' "$dir/check.out" |
 	    grep -vE '^PASS:' || true
 	count_suite "$dir/test-suite.log"
@@ -107,7 +109,7 @@ if [ "$sanitizers" = yes ]; then
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp E2E_TIMEOUT_SCALE=3 \
-		    run_suite build-asan "sanitizers"
+		    run_suite build-asan "sanitizers" check-skua
 	else
 		failed=$((failed + 1))
 	fi
