@@ -693,6 +693,21 @@ prompt_take(void)
 	return p;
 }
 
+/* End the line prompt: give its text (or NULL when cancelled) to its
+ * callback. */
+static void
+prompt_finish(bool accept)
+{
+	struct prompt *p = prompt_take();
+	g_autofree char *text = NULL;
+
+	if (accept)
+		text = g_ucs4_to_utf8((gunichar *)p->text->data, p->text->len,
+		    NULL, NULL, NULL);
+	p->cb(accept ? (text != NULL ? text : "") : NULL, p->data);
+	prompt_free(p);
+}
+
 static void
 ask_key(int key)
 {
@@ -732,30 +747,19 @@ ui_prompt_key(int key)
 	switch (key) {
 	case '\r':
 	case '\n':
-	case UI_KEY_ENTER: {
-		g_autofree char *text = NULL;
-
-		p = prompt_take();
-		text = g_ucs4_to_utf8((gunichar *)p->text->data, p->text->len,
-		    NULL, NULL, NULL);
-		p->cb(text != NULL ? text : "", p->data);
-		prompt_free(p);
+	case UI_KEY_ENTER:
+		prompt_finish(true);
 		return;
-	}
 	case 7:	 /* Ctrl-G */
 	case 27: /* Esc */
-		p = prompt_take();
-		p->cb(NULL, p->data);
-		prompt_free(p);
+		prompt_finish(false);
 		return;
 	case 8:	  /* Ctrl-H */
 	case 127: /* DEL, what most terminals send for Backspace */
 	case UI_KEY_BACKSPACE:
 		if (p->pos == 0 && p->text->len == 0) {
 			/* Backspace on an empty line cancels, as in mutt. */
-			p = prompt_take();
-			p->cb(NULL, p->data);
-			prompt_free(p);
+			prompt_finish(false);
 			return;
 		}
 		if (p->pos > 0)
