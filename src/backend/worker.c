@@ -278,16 +278,18 @@ worker_post(struct worker *w, struct request *req, reply_cb *cb, void *data)
 {
 	struct reply_queue *rq = w->rq;
 	struct pending *p = g_new(struct pending, 1);
+	uint64_t id;
 
 	g_assert(req->kind != REQ_QUIT);
 	req->id = rq->next_id++;
 	p->worker = w;
 	p->cb = cb;
 	p->data = data;
-	g_hash_table_insert(rq->callbacks, g_memdup2(&req->id, sizeof(req->id)),
-	    p);
+	id = req->id;
+	g_hash_table_insert(rq->callbacks, g_memdup2(&id, sizeof(id)), p);
+	/* The worker owns req from here on: it may be freed at once. */
 	g_async_queue_push(w->requests, req);
-	return req->id;
+	return id;
 }
 
 void

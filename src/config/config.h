@@ -8,9 +8,8 @@
 #ifndef SKUA_CONFIG_CONFIG_H
 #define SKUA_CONFIG_CONFIG_H
 
-#include <stdbool.h>
-
 #include <glib.h>
+#include <stdbool.h>
 
 struct optset;
 
@@ -52,7 +51,6 @@ bool config_exec(struct config *cfg, const char *line, const char *origin,
 /* Close an account block left open at the end of the rc file. */
 void config_finish(struct config *cfg);
 
-struct account_conf *config_find_account(struct config *cfg,
-    const char *name);
+struct account_conf *config_find_account(struct config *cfg, const char *name);
 
 #endif
