@@ -33,7 +33,6 @@ static int tstp_pipe[2] = { -1, -1 };
 
 struct loop {
 	struct core *core;
-	struct reply_queue *rq;
 	GArray *pushed; /* struct input from push, fed after the first draw */
 	int exit_status;
 	int signal; /* the signal that ended the loop, or 0 */
@@ -165,7 +164,7 @@ on_replies(gint fd, GIOCondition cond, gpointer data)
 {
 	struct loop *loop = data;
 
-	reply_queue_dispatch(loop->rq);
+	reply_queue_dispatch(loop->core->rq);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -194,6 +193,12 @@ take_pushed(struct loop *loop)
 	g_ptr_array_set_size(push, 0);
 }
 
+static void
+mark_dirty(void *data)
+{
+	ui_mark_dirty();
+}
+
 int
 loop_run(struct core *core, GError **err)
 {
@@ -202,7 +207,6 @@ loop_run(struct core *core, GError **err)
 	size_t n = 0;
 
 	loop.core = core;
-	loop.rq = reply_queue_new();
 	loop.pushed = g_array_new(FALSE, FALSE, sizeof(struct input));
 
 	/* Before curses starts, so ncurses keeps its hands off them. */
@@ -218,9 +222,10 @@ loop_run(struct core *core, GError **err)
 	sources[n++] = g_unix_fd_add(STDIN_FILENO,
 	    G_IO_IN | G_IO_HUP | G_IO_ERR, on_tty, &loop);
 	sources[n++] =
-	    g_unix_fd_add(reply_queue_fd(loop.rq), G_IO_IN, on_replies, &loop);
+	    g_unix_fd_add(reply_queue_fd(core->rq), G_IO_IN, on_replies, &loop);
 	sources[n++] = g_timeout_add_seconds(1, on_tick, &loop);
 
+	core->changed = mark_dirty;
 	cmd_first_screen(core);
 	while (!core->quit_requested) {
 		ui_draw();
@@ -243,6 +248,5 @@ out:
 	for (size_t i = 0; i < n; i++)
 		g_source_remove(sources[i]);
 	g_array_free(loop.pushed, TRUE);
-	reply_queue_free(loop.rq);
 	return loop.exit_status;
 }

@@ -2,6 +2,8 @@
 /* Request and reply values, and the capability check. */
 #include "config.h"
 
+#include <string.h>
+
 #include "backend/backend.h"
 #include "backend/types.h"
 
@@ -17,7 +19,73 @@ request_new(enum request_kind kind)
 void
 request_free(struct request *req)
 {
+	if (req == NULL)
+		return;
+	g_free(req->folder);
+	if (req->uids != NULL)
+		g_array_unref(req->uids);
 	g_free(req);
+}
+
+void
+folder_info_free(struct folder_info *fi)
+{
+	if (fi == NULL)
+		return;
+	g_free(fi->name);
+	g_free(fi->server_name);
+	g_free(fi);
+}
+
+void
+folder_state_free(struct folder_state *fs)
+{
+	if (fs == NULL)
+		return;
+	if (fs->uids != NULL)
+		g_array_unref(fs->uids);
+	g_free(fs);
+}
+
+/* Copy s (NULL: "") to *dst and set *field to it; returns the next dst. */
+static char *
+put(char *dst, const char **field, const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n > 0)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+	*field = dst;
+	return dst + n + 1;
+}
+
+struct envelope *
+envelope_new(const struct envelope_fields *f)
+{
+	const char *s[] = { f->from, f->from_addr, f->to, f->subject,
+		f->message_id, f->in_reply_to, f->references };
+	size_t len = 0;
+	struct envelope *env;
+	char *p;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(s); i++)
+		len += (s[i] != NULL ? strlen(s[i]) : 0) + 1;
+	env = g_malloc(sizeof(*env) + len);
+	env->uid = f->uid;
+	env->flags = f->flags;
+	env->size = f->size;
+	env->date = f->date;
+	env->received = f->received;
+	p = env->strings;
+	p = put(p, &env->from, f->from);
+	p = put(p, &env->from_addr, f->from_addr);
+	p = put(p, &env->to, f->to);
+	p = put(p, &env->subject, f->subject);
+	p = put(p, &env->message_id, f->message_id);
+	p = put(p, &env->in_reply_to, f->in_reply_to);
+	put(p, &env->references, f->references);
+	return env;
 }
 
 void
@@ -26,6 +94,11 @@ reply_free(struct reply *reply)
 	if (reply == NULL)
 		return;
 	g_clear_error(&reply->error);
+	if (reply->folders != NULL)
+		g_ptr_array_unref(reply->folders);
+	folder_state_free(reply->folder);
+	if (reply->envelopes != NULL)
+		g_ptr_array_unref(reply->envelopes);
 	g_free(reply->account);
 	g_free(reply);
 }

@@ -34,21 +34,32 @@ enum backend_cap {
 struct backend;
 
 /*
- * What a running op may tell the worker: progress, and whether the
- * request was cancelled (ops doing long work check it between steps).
+ * What a running op may tell the worker: progress, data (ownership of the
+ * array moves to the sink, which frees it with the elements), and whether
+ * the request was cancelled (long ops check it between steps).
  */
 struct reply_sink;
+struct folder_state;
+struct request;
 void sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total);
+void sink_folders(struct reply_sink *sink, GPtrArray *folders);
+void sink_folder(struct reply_sink *sink, struct folder_state *folder);
+void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
 bool sink_cancelled(struct reply_sink *sink);
+
+/* Every op: run req on be, report through sink; false with err on failure. */
+typedef bool backend_op(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err);
 
 struct backend_ops {
 	size_t size;	  /* sizeof(struct backend_ops): grows at the end */
 	const char *name; /* for logs only */
 	unsigned caps;	  /* enum backend_cap */
-	bool (*connect)(struct backend *be, struct reply_sink *sink,
-	    GError **err);
-	bool (
-	    *check)(struct backend *be, struct reply_sink *sink, GError **err);
+	backend_op *connect;
+	backend_op *check;
+	backend_op *list_folders;	  /* sink_folders() */
+	backend_op *open_folder;	  /* sink_folder() */
+	backend_op *fetch_envelopes;	  /* sink_envelopes(), in batches */
 	void (*free)(struct backend *be); /* frees be and its data */
 };
 

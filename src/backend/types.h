@@ -13,15 +13,103 @@
 #include <stdint.h>
 
 enum request_kind {
-	REQ_CONNECT, /* connect and log in */
-	REQ_CHECK,   /* look for news (NOOP, a POP3 STAT, a Maildir scan) */
-	REQ_QUIT,    /* internal: ends the worker thread */
+	REQ_CONNECT,	     /* connect and log in */
+	REQ_CHECK,	     /* look for news (NOOP, a POP3 STAT, a scan) */
+	REQ_LIST_FOLDERS,    /* the folders, with counts where cheap */
+	REQ_OPEN_FOLDER,     /* select folder; reply: its UIDs in order */
+	REQ_FETCH_ENVELOPES, /* the envelopes of uids in folder */
+	REQ_QUIT,	     /* internal: ends the worker thread */
+};
+
+/* Orders the server may be asked for (display order of the UID list). */
+enum sort_key {
+	SORT_ARRIVAL, /* UID order */
+	SORT_DATE,
+	SORT_FROM,
+	SORT_SUBJECT,
+	SORT_SIZE,
 };
 
 struct request {
 	uint64_t id; /* set by worker_post() */
 	enum request_kind kind;
+	char *folder;	    /* OPEN_FOLDER, FETCH_ENVELOPES: server name */
+	GArray *uids;	    /* FETCH_ENVELOPES: uint32_t */
+	enum sort_key sort; /* OPEN_FOLDER */
+	bool reverse;	    /* OPEN_FOLDER: newest (largest) first */
 };
+
+enum msg_flag {
+	MSG_SEEN = 1 << 0,
+	MSG_ANSWERED = 1 << 1,
+	MSG_FLAGGED = 1 << 2,
+	MSG_DELETED = 1 << 3,
+	MSG_DRAFT = 1 << 4,
+	MSG_RECENT = 1 << 5,
+};
+
+/*
+ * One message's index data. The strings are decoded UTF-8 (not yet
+ * sanitised for the terminal) and live in the same allocation as the
+ * struct, so an envelope is one block: free it with g_free().
+ */
+struct envelope {
+	uint32_t uid;
+	uint32_t flags;		 /* enum msg_flag */
+	uint32_t size;		 /* RFC822.SIZE */
+	int64_t date;		 /* the Date: header, Unix time; 0 if unknown */
+	int64_t received;	 /* INTERNALDATE, Unix time */
+	const char *from;	 /* display name, else address; never NULL */
+	const char *from_addr;	 /* never NULL */
+	const char *to;		 /* first recipient, for display; never NULL */
+	const char *subject;	 /* never NULL */
+	const char *message_id;	 /* never NULL ("" if none) */
+	const char *in_reply_to; /* never NULL */
+	const char *references;	 /* space-separated ids; never NULL */
+	char strings[];
+};
+
+/* The fields of envelope_new(); NULL strings become "". */
+struct envelope_fields {
+	uint32_t uid, flags, size;
+	int64_t date, received;
+	const char *from, *from_addr, *to, *subject;
+	const char *message_id, *in_reply_to, *references;
+};
+
+struct envelope *envelope_new(const struct envelope_fields *f);
+
+enum folder_flag {
+	FOLDER_NOSELECT = 1 << 0, /* a name in the hierarchy only */
+	FOLDER_HAS_CHILDREN = 1 << 1,
+	FOLDER_INBOX = 1 << 2,
+	FOLDER_SENT = 1 << 3,
+	FOLDER_DRAFTS = 1 << 4,
+	FOLDER_TRASH = 1 << 5,
+	FOLDER_JUNK = 1 << 6,
+	FOLDER_ARCHIVE = 1 << 7,
+};
+
+struct folder_info {
+	char *name;	   /* for display: UTF-8, the full path */
+	char *server_name; /* what the server calls it (mUTF-7 for IMAP) */
+	char delim;	   /* hierarchy delimiter, 0 if flat */
+	unsigned flags;	   /* enum folder_flag */
+	int64_t total;	   /* messages, -1 if unknown */
+	int64_t unseen;	   /* -1 if unknown */
+};
+
+void folder_info_free(struct folder_info *fi);
+
+/* What opening a folder tells: its identity and its UIDs in order. */
+struct folder_state {
+	uint32_t uidvalidity;
+	uint32_t exists;
+	GArray *uids; /* uint32_t, display order */
+	bool sorted;  /* the order is the requested sort (server SORT) */
+};
+
+void folder_state_free(struct folder_state *fs);
 
 enum reply_kind {
 	/* Terminal: every request gets exactly one of these. */
@@ -29,8 +117,11 @@ enum reply_kind {
 	REPLY_ERROR, /* error is set */
 	REPLY_CANCELLED,
 	REPLY_UNSUPPORTED,
-	/* Not terminal: progress of a running request. */
+	/* Not terminal: progress and data of a running request. */
 	REPLY_PROGRESS,
+	REPLY_FOLDERS,	 /* folders is set */
+	REPLY_FOLDER,	 /* folder is set */
+	REPLY_ENVELOPES, /* envelopes is set */
 	/* Unrequested (request_id 0): a small closed set of model deltas. */
 	REPLY_EVENT,
 };
@@ -43,10 +134,13 @@ enum event_kind {
 struct reply {
 	uint64_t request_id; /* 0 for events */
 	enum reply_kind kind;
-	GError *error;	       /* REPLY_ERROR */
-	uint64_t done, total;  /* REPLY_PROGRESS */
-	enum event_kind event; /* REPLY_EVENT */
-	char *account;	       /* the worker's name; owned */
+	GError *error;		     /* REPLY_ERROR */
+	uint64_t done, total;	     /* REPLY_PROGRESS */
+	GPtrArray *folders;	     /* struct folder_info *; REPLY_FOLDERS */
+	struct folder_state *folder; /* REPLY_FOLDER */
+	GPtrArray *envelopes;	     /* struct envelope *; REPLY_ENVELOPES */
+	enum event_kind event;	     /* REPLY_EVENT */
+	char *account;		     /* the worker's name; owned */
 };
 
 struct request *request_new(enum request_kind kind);

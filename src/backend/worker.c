@@ -158,6 +158,36 @@ sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total)
 	reply_push(sink->worker->rq, reply);
 }
 
+void
+sink_folders(struct reply_sink *sink, GPtrArray *folders)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_FOLDERS);
+
+	reply->folders = folders;
+	reply_push(sink->worker->rq, reply);
+}
+
+void
+sink_folder(struct reply_sink *sink, struct folder_state *folder)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_FOLDER);
+
+	reply->folder = folder;
+	reply_push(sink->worker->rq, reply);
+}
+
+void
+sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_ENVELOPES);
+
+	reply->envelopes = envelopes;
+	reply_push(sink->worker->rq, reply);
+}
+
 static bool
 is_cancelled(struct worker *w, uint64_t id)
 {
@@ -181,19 +211,28 @@ sink_cancelled(struct reply_sink *sink)
 static void
 run_request(struct worker *w, struct request *req)
 {
-	typedef bool op_fn(struct backend *, struct reply_sink *, GError **);
+	const struct backend_ops *ops = w->be->ops;
 	struct reply_sink sink = { w, req->id };
 	GError *error = NULL;
 	struct reply *reply;
-	op_fn *op = NULL;
+	backend_op *op = NULL;
 	bool ok;
 
 	switch (req->kind) {
 	case REQ_CONNECT:
-		op = w->be->ops->connect;
+		op = ops->connect;
 		break;
 	case REQ_CHECK:
-		op = w->be->ops->check;
+		op = ops->check;
+		break;
+	case REQ_LIST_FOLDERS:
+		op = ops->list_folders;
+		break;
+	case REQ_OPEN_FOLDER:
+		op = ops->open_folder;
+		break;
+	case REQ_FETCH_ENVELOPES:
+		op = ops->fetch_envelopes;
 		break;
 	case REQ_QUIT:
 		g_assert_not_reached();
@@ -203,7 +242,7 @@ run_request(struct worker *w, struct request *req)
 	} else if (op == NULL) {
 		reply = reply_new(w, req->id, REPLY_UNSUPPORTED);
 	} else {
-		ok = op(w->be, &sink, &error);
+		ok = op(w->be, req, &sink, &error);
 		if (is_cancelled(w, req->id) ||
 		    g_error_matches(error, SKUA_ERROR, SKUA_ERROR_CANCELLED)) {
 			g_clear_error(&error);
@@ -303,6 +342,21 @@ worker_cancel(struct worker *w, uint64_t id)
 	g_mutex_lock(&w->lock);
 	g_hash_table_add(w->cancelled, g_memdup2(&id, sizeof(id)));
 	g_mutex_unlock(&w->lock);
+}
+
+void
+worker_forget(struct worker *w, void *data)
+{
+	GHashTableIter it;
+	gpointer key, value;
+
+	g_hash_table_iter_init(&it, w->rq->callbacks);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		struct pending *p = value;
+
+		if (p->worker == w && p->data == data)
+			p->cb = NULL;
+	}
 }
 
 void

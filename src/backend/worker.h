@@ -53,6 +53,8 @@ uint64_t worker_post(struct worker *w, struct request *req, reply_cb *cb,
  * without running; a running one sees sink_cancelled() turn true.
  */
 void worker_cancel(struct worker *w, uint64_t id);
+/* Drop the callbacks of w's unanswered requests whose data is data. */
+void worker_forget(struct worker *w, void *data);
 /*
  * Stop the thread after the request it runs (the queue is answered
  * CANCELLED) and free it with its driver. Callbacks of requests still

@@ -4,9 +4,11 @@
 
 #include <string.h>
 
+#include "backend/worker.h"
 #include "config/config.h"
 #include "config/options.h"
 #include "core/core.h"
+#include "core/folder.h"
 #include "util/error.h"
 #include "util/path.h"
 #include "util/url.h"
@@ -14,6 +16,7 @@
 static void
 account_free(struct account *acc)
 {
+	worker_free(acc->worker);
 	g_free(acc->name);
 	url_free(acc->url);
 	g_free(acc->path);
@@ -29,6 +32,7 @@ core_new(struct config *cfg)
 	core->cfg = cfg;
 	core->accounts =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)account_free);
+	core->rq = reply_queue_new();
 	return core;
 }
 
@@ -37,7 +41,11 @@ core_free(struct core *core)
 {
 	if (core == NULL)
 		return;
+	folder_free(core->folder);
+	/* Workers stop here; their late replies die with the queue. */
 	g_ptr_array_free(core->accounts, TRUE);
+	reply_queue_free(core->rq);
+	g_free(core->status);
 	config_free(core->cfg);
 	g_free(core);
 }
@@ -81,6 +89,33 @@ account_new(const char *name, const struct optset *opts, const char *location,
 fail:
 	account_free(acc);
 	return NULL;
+}
+
+void
+core_account_start(struct core *core, struct account *acc, struct backend *be)
+{
+	g_assert(acc->worker == NULL);
+	acc->core = core;
+	acc->worker = worker_new(acc->name, be, core->rq);
+}
+
+void
+core_changed(struct core *core)
+{
+	if (core->changed != NULL)
+		core->changed(core->changed_data);
+}
+
+void
+core_status(struct core *core, const char *fmt, ...)
+{
+	va_list ap;
+
+	g_free(core->status);
+	va_start(ap, fmt);
+	core->status = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	core_changed(core);
 }
 
 bool

@@ -9,9 +9,13 @@
 #include <glib.h>
 #include <stdbool.h>
 
+struct backend;
 struct config;
+struct folder;
 struct optset;
+struct reply_queue;
 struct url;
+struct worker;
 
 enum account_kind {
 	ACCOUNT_IMAP,  /* mail on an IMAP server */
@@ -26,12 +30,22 @@ struct account {
 	struct url *url;	   /* IMAP and POP; NULL for local */
 	char *path;		   /* local: the Maildir, ~ expanded */
 	char *initial_folder;	   /* folder to open first; NULL: spoolfile */
+	struct worker *worker;	   /* NULL until core_account_start() */
+	struct core *core;	   /* back pointer, for reply callbacks */
 };
+
+/* Called when the model changed and views should redraw. */
+typedef void core_changed_cb(void *data);
 
 struct core {
 	struct config *cfg;  /* owned */
 	GPtrArray *accounts; /* struct account *, in rc order */
 	bool quit_requested;
+	struct reply_queue *rq;	  /* replies of every account's worker */
+	struct folder *folder;	  /* the open folder, or NULL */
+	char *status;		  /* last error or notice for the status line */
+	core_changed_cb *changed; /* set by the app: marks the views dirty */
+	void *changed_data;
 };
 
 /* Takes ownership of cfg; accounts are built with core_add_accounts(). */
@@ -44,6 +58,17 @@ void core_free(struct core *core);
  * folder_arg is not a valid URL or path.
  */
 bool core_add_accounts(struct core *core, const char *folder_arg, GError **err);
+/*
+ * Start the account's worker with driver instance be (ownership moves to
+ * the worker). Main thread.
+ */
+void core_account_start(struct core *core, struct account *acc,
+    struct backend *be);
+/* Tell the views that the model changed. */
+void core_changed(struct core *core);
+/* Record a message for the status line (printf-style). */
+void core_status(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 /* "imaps", "pop", "maildir": for display. */
 const char *account_kind_name(const struct account *acc);
 /* The location for display, without any password. Caller frees. */

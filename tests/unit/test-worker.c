@@ -56,7 +56,8 @@ gate_entered(void)
 
 /* The slow op: blocks until the gate opens, checking for cancellation. */
 static bool
-slow_connect(struct backend *be, struct reply_sink *sink, GError **err)
+slow_connect(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
 {
 	g_mutex_lock(&gate.lock);
 	gate.entered = true;
@@ -74,7 +75,8 @@ slow_connect(struct backend *be, struct reply_sink *sink, GError **err)
 }
 
 static bool
-failing_check(struct backend *be, struct reply_sink *sink, GError **err)
+failing_check(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
 {
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK, "no route to host");
 	return false;

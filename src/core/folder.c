@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: ISC */
+/* The open folder's model and its lazy, windowed envelope fetching. */
+#include "config.h"
+
+#include "backend/types.h"
+#include "backend/worker.h"
+#include "core/core.h"
+#include "core/folder.h"
+#include "util/log.h"
+
+static struct msg_row *
+row_at(const struct folder *f, unsigned i)
+{
+	return &g_array_index(f->rows, struct msg_row, i);
+}
+
+static void
+on_envelopes(const struct reply *reply, void *data)
+{
+	struct folder *f = data;
+	struct core *core = f->acc->core;
+
+	switch (reply->kind) {
+	case REPLY_ENVELOPES:
+		for (guint i = 0; i < reply->envelopes->len; i++) {
+			struct envelope *env = reply->envelopes->pdata[i];
+			gpointer idx = g_hash_table_lookup(f->by_uid,
+			    GUINT_TO_POINTER(env->uid));
+			struct msg_row *row;
+
+			if (idx == NULL) /* gone meanwhile */
+				continue;
+			row = row_at(f, GPOINTER_TO_UINT(idx) - 1);
+			if (row->env == NULL)
+				f->fetched++;
+			g_free(row->env);
+			/* Steal the envelope from the reply. */
+			row->env = env;
+			reply->envelopes->pdata[i] = NULL;
+		}
+		core_changed(core);
+		break;
+	case REPLY_ERROR:
+		core_status(core, "%s: %s", f->acc->name,
+		    reply->error->message);
+		break;
+	default:
+		break;
+	}
+	/* A failed or cancelled fetch may be asked again. */
+	if (reply_is_terminal(reply) && reply->kind != REPLY_DONE) {
+		for (guint i = 0; i < f->rows->len; i++) {
+			struct msg_row *row = row_at(f, i);
+
+			if (row->env == NULL)
+				row->pending = false;
+		}
+	}
+}
+
+static void
+on_opened(const struct reply *reply, void *data)
+{
+	struct folder *f = data;
+	struct core *core = f->acc->core;
+
+	switch (reply->kind) {
+	case REPLY_FOLDER: {
+		const GArray *uids = reply->folder->uids;
+
+		f->uidvalidity = reply->folder->uidvalidity;
+		g_array_set_size(f->rows, 0);
+		g_hash_table_remove_all(f->by_uid);
+		for (guint i = 0; i < uids->len; i++) {
+			struct msg_row row = { g_array_index(uids, uint32_t, i),
+				false, NULL };
+
+			g_array_append_val(f->rows, row);
+			g_hash_table_insert(f->by_uid,
+			    GUINT_TO_POINTER(row.uid), GUINT_TO_POINTER(i + 1));
+		}
+		f->load = FOLDER_OPEN;
+		core_changed(core);
+		break;
+	}
+	case REPLY_ERROR:
+		f->load = FOLDER_FAILED;
+		g_free(f->error);
+		f->error = g_strdup(reply->error->message);
+		core_status(core, "cannot open '%s': %s", f->name,
+		    reply->error->message);
+		break;
+	case REPLY_UNSUPPORTED:
+	case REPLY_CANCELLED:
+		f->load = FOLDER_FAILED;
+		g_free(f->error);
+		f->error = g_strdup(reply->kind == REPLY_CANCELLED
+			? "cancelled"
+			: "this account cannot open folders");
+		core_changed(core);
+		break;
+	default:
+		break;
+	}
+}
+
+struct folder *
+folder_open(struct core *core, struct account *acc, const char *name)
+{
+	struct folder *f = g_new0(struct folder, 1);
+	struct request *req = request_new(REQ_OPEN_FOLDER);
+
+	g_assert(acc->worker != NULL);
+	f->acc = acc;
+	f->name = g_strdup(name);
+	f->load = FOLDER_OPENING;
+	f->rows = g_array_new(FALSE, FALSE, sizeof(struct msg_row));
+	f->by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
+	req->folder = g_strdup(name);
+	req->sort = SORT_ARRIVAL;
+	req->reverse = true;
+	worker_post(acc->worker, req, on_opened, f);
+	folder_free(core->folder);
+	core->folder = f;
+	return f;
+}
+
+void
+folder_free(struct folder *f)
+{
+	if (f == NULL)
+		return;
+	/* Replies still under way must not reach the freed folder. */
+	if (f->acc->worker != NULL)
+		worker_forget(f->acc->worker, f);
+	for (guint i = 0; f->rows != NULL && i < f->rows->len; i++)
+		g_free(row_at(f, i)->env);
+	g_array_free(f->rows, TRUE);
+	g_hash_table_destroy(f->by_uid);
+	g_free(f->name);
+	g_free(f->error);
+	g_free(f);
+}
+
+unsigned
+folder_count(const struct folder *f)
+{
+	return f->rows->len;
+}
+
+const struct msg_row *
+folder_row(const struct folder *f, unsigned i)
+{
+	g_assert(i < f->rows->len);
+	return row_at(f, i);
+}
+
+static void
+post_fetch(struct folder *f, GArray *uids)
+{
+	struct request *req = request_new(REQ_FETCH_ENVELOPES);
+
+	req->folder = g_strdup(f->name);
+	req->uids = uids;
+	f->requests++;
+	worker_post(f->acc->worker, req, on_envelopes, f);
+}
+
+/* Ask for the rows of [first, end) that have neither envelope nor request. */
+static void
+request_range(struct folder *f, unsigned first, unsigned end)
+{
+	GArray *uids = NULL;
+
+	end = MIN(end, f->rows->len);
+	for (unsigned i = first; i < end; i++) {
+		struct msg_row *row = row_at(f, i);
+
+		if (row->env != NULL || row->pending)
+			continue;
+		if (uids == NULL)
+			uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+		g_array_append_val(uids, row->uid);
+		row->pending = true;
+		if (uids->len == FOLDER_FETCH_BATCH) {
+			post_fetch(f, uids);
+			uids = NULL;
+		}
+	}
+	if (uids != NULL)
+		post_fetch(f, uids);
+}
+
+void
+folder_want_rows(struct folder *f, unsigned first, unsigned n)
+{
+	unsigned end, pre_first;
+
+	if (f->load != FOLDER_OPEN || first >= f->rows->len)
+		return;
+	end = MIN(first + n, f->rows->len);
+	/* The visible rows first, so they arrive first. */
+	request_range(f, first, end);
+	pre_first = first > FOLDER_PREFETCH ? first - FOLDER_PREFETCH : 0;
+	request_range(f, end, end + FOLDER_PREFETCH);
+	request_range(f, pre_first, first);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The open folder: its rows in display order, each a UID with its envelope
+ * once fetched. Rows exist as placeholders from the moment the UID list
+ * arrives; envelopes are asked for only for the rows a view shows plus a
+ * prefetch window, never twice while a fetch is under way. Main thread.
+ */
+#ifndef SKUA_CORE_FOLDER_H
+#define SKUA_CORE_FOLDER_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct account;
+struct core;
+struct envelope;
+
+/* Rows around the visible window that are fetched along with it. */
+#define FOLDER_PREFETCH 50
+/* At most this many UIDs per envelope request. */
+#define FOLDER_FETCH_BATCH 500
+
+enum folder_load {
+	FOLDER_OPENING, /* waiting for the UID list */
+	FOLDER_OPEN,
+	FOLDER_FAILED, /* error has the reason */
+};
+
+struct msg_row {
+	uint32_t uid;
+	bool pending;	      /* its envelope has been asked for */
+	struct envelope *env; /* NULL: not fetched yet (a placeholder) */
+};
+
+struct folder {
+	struct account *acc;
+	char *name; /* server name */
+	enum folder_load load;
+	char *error;
+	uint32_t uidvalidity;
+	GArray *rows;	    /* struct msg_row, display order */
+	GHashTable *by_uid; /* uid -> row index + 1 */
+	unsigned fetched;   /* rows with an envelope */
+	unsigned requests;  /* envelope requests sent (for tests and stats) */
+};
+
+/*
+ * Open name on acc (whose worker must be started): posts the request and
+ * returns the folder, loading. It becomes core->folder. Main thread.
+ */
+struct folder *folder_open(struct core *core, struct account *acc,
+    const char *name);
+void folder_free(struct folder *f);
+unsigned folder_count(const struct folder *f);
+const struct msg_row *folder_row(const struct folder *f, unsigned i);
+/*
+ * A view shows rows [first, first + n): ask for the envelopes missing
+ * there, then for the prefetch window around them.
+ */
+void folder_want_rows(struct folder *f, unsigned first, unsigned n);
+
+#endif

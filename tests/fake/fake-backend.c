@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: ISC */
+/* The in-memory test driver. */
+#include "config.h"
+
+#include <glib.h>
+
+#include "backend/backend.h"
+#include "backend/types.h"
+#include "fake/fake-backend.h"
+#include "util/error.h"
+
+struct fake {
+	unsigned n;
+	GMutex lock;
+	struct fake_stats stats;
+	unsigned fail_fetches;
+};
+
+static struct fake *
+fake_of(struct backend *be)
+{
+	return be->data;
+}
+
+static bool
+fake_connect(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	return true;
+}
+
+static bool
+fake_open(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct fake *fk = fake_of(be);
+	struct folder_state *fs;
+
+	if (g_strcmp0(req->folder, "INBOX") != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+		    "no folder '%s'", req->folder);
+		return false;
+	}
+	fs = g_new0(struct folder_state, 1);
+	fs->uidvalidity = 42;
+	fs->exists = fk->n;
+	fs->uids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), fk->n);
+	for (unsigned i = 0; i < fk->n; i++) {
+		uint32_t uid = req->reverse ? fk->n - i : i + 1;
+
+		g_array_append_val(fs->uids, uid);
+	}
+	g_mutex_lock(&fk->lock);
+	fk->stats.opens++;
+	g_mutex_unlock(&fk->lock);
+	sink_folder(sink, fs);
+	return true;
+}
+
+static bool
+fake_fetch(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct fake *fk = fake_of(be);
+	GPtrArray *envs = g_ptr_array_new_with_free_func(g_free);
+	bool fail;
+
+	g_mutex_lock(&fk->lock);
+	fail = fk->fail_fetches > 0;
+	if (fail)
+		fk->fail_fetches--;
+	fk->stats.fetches++;
+	if (!fail)
+		fk->stats.uids_fetched += req->uids->len;
+	fk->stats.max_batch = MAX(fk->stats.max_batch, req->uids->len);
+	g_mutex_unlock(&fk->lock);
+	if (fail) {
+		g_ptr_array_unref(envs);
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
+		    "connection reset by peer");
+		return false;
+	}
+	for (guint i = 0; i < req->uids->len; i++) {
+		uint32_t uid = g_array_index(req->uids, uint32_t, i);
+		g_autofree char *subject = g_strdup_printf("message %u", uid);
+		struct envelope_fields f = {
+			.uid = uid,
+			.flags = uid % 3 == 0 ? 0 : MSG_SEEN,
+			.size = 1000 + uid,
+			.date = 1700000000 + (int64_t)uid * 60,
+			.from = "Tester",
+			.from_addr = "tester@example.com",
+			.subject = subject,
+		};
+
+		if (uid > fk->n)
+			continue;
+		g_ptr_array_add(envs, envelope_new(&f));
+	}
+	sink_envelopes(sink, envs);
+	return true;
+}
+
+static void
+fake_free(struct backend *be)
+{
+	struct fake *fk = fake_of(be);
+
+	g_mutex_clear(&fk->lock);
+	g_free(fk);
+	g_free(be);
+}
+
+static const struct backend_ops fake_ops = {
+	.size = sizeof(struct backend_ops),
+	.name = "fake",
+	.caps = BACKEND_CAP_FOLDERS,
+	.connect = fake_connect,
+	.open_folder = fake_open,
+	.fetch_envelopes = fake_fetch,
+	.free = fake_free,
+};
+
+struct backend *
+fake_backend_new(unsigned n)
+{
+	struct backend *be = g_new0(struct backend, 1);
+	struct fake *fk = g_new0(struct fake, 1);
+
+	fk->n = n;
+	g_mutex_init(&fk->lock);
+	be->ops = &fake_ops;
+	be->data = fk;
+	return be;
+}
+
+void
+fake_backend_fail_fetches(struct backend *be, unsigned k)
+{
+	struct fake *fk = fake_of(be);
+
+	g_mutex_lock(&fk->lock);
+	fk->fail_fetches = k;
+	g_mutex_unlock(&fk->lock);
+}
+
+void
+fake_backend_stats(struct backend *be, struct fake_stats *out)
+{
+	struct fake *fk = fake_of(be);
+
+	g_mutex_lock(&fk->lock);
+	*out = fk->stats;
+	g_mutex_unlock(&fk->lock);
+}

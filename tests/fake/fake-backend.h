@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * An in-memory driver for tests of core and views: one folder of n
+ * generated messages, counters of what was asked, and fault injection.
+ */
+#ifndef SKUA_TESTS_FAKE_BACKEND_H
+#define SKUA_TESTS_FAKE_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct backend;
+
+struct fake_stats {
+	unsigned opens;
+	unsigned fetches;      /* fetch_envelopes requests */
+	unsigned uids_fetched; /* envelopes sent */
+	unsigned max_batch;    /* largest request */
+};
+
+/* A driver whose folder "INBOX" holds n messages with UIDs 1..n. */
+struct backend *fake_backend_new(unsigned n);
+/* Make the next k envelope fetches fail. Thread-safe. */
+void fake_backend_fail_fetches(struct backend *be, unsigned k);
+/* A copy of the counters. Thread-safe. */
+void fake_backend_stats(struct backend *be, struct fake_stats *out);
+
+#endif

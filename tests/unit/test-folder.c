@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for core/folder.c with the in-memory driver: opening a folder
+ * makes placeholder rows at once, and envelopes are fetched only for the
+ * rows shown plus the prefetch window, never twice.
+ */
+#include "config.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "backend/types.h"
+#include "backend/worker.h"
+#include "config/config.h"
+#include "core/core.h"
+#include "core/folder.h"
+#include "fake/fake-backend.h"
+
+struct fixture {
+	struct core *core;
+	struct account *acc;
+	struct backend *be; /* owned by the worker; used for stats only */
+};
+
+static void
+setup(struct fixture *fx, unsigned n)
+{
+	fx->core = core_new(config_new());
+	g_assert_true(
+	    core_add_accounts(fx->core, "/nonexistent/Maildir", NULL));
+	fx->acc = fx->core->accounts->pdata[0];
+	fx->be = fake_backend_new(n);
+	core_account_start(fx->core, fx->acc, fx->be);
+}
+
+static void
+teardown(struct fixture *fx)
+{
+	core_free(fx->core);
+}
+
+/* Dispatch replies until no request is unanswered (bounded: 10 s). */
+static void
+settle(struct fixture *fx)
+{
+	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+	while (reply_queue_pending(fx->core->rq) > 0) {
+		GPollFD pfd = { reply_queue_fd(fx->core->rq), G_IO_IN, 0 };
+
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_poll(&pfd, 1, 100);
+		reply_queue_dispatch(fx->core->rq);
+	}
+}
+
+static unsigned
+count_fetched(const struct folder *f)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < folder_count(f); i++)
+		n += folder_row(f, i)->env != NULL;
+	g_assert_cmpuint(n, ==, f->fetched);
+	return n;
+}
+
+static void
+test_open_makes_placeholders(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+
+	setup(&fx, 10000);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	g_assert_true(fx.core->folder == f);
+	g_assert_cmpint(f->load, ==, FOLDER_OPENING);
+	settle(&fx);
+	g_assert_cmpint(f->load, ==, FOLDER_OPEN);
+	g_assert_cmpuint(folder_count(f), ==, 10000);
+	g_assert_cmpuint(f->uidvalidity, ==, 42);
+	/* Newest first, and nothing fetched before a view asks. */
+	g_assert_cmpuint(folder_row(f, 0)->uid, ==, 10000);
+	g_assert_cmpuint(count_fetched(f), ==, 0);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.fetches, ==, 0);
+	teardown(&fx);
+}
+
+static void
+test_window_and_prefetch(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+
+	setup(&fx, 10000);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+
+	folder_want_rows(f, 0, 30);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.uids_fetched, ==, 30 + FOLDER_PREFETCH);
+	g_assert_cmpuint(count_fetched(f), ==, 30 + FOLDER_PREFETCH);
+	g_assert_cmpstr(folder_row(f, 0)->env->subject, ==, "message 10000");
+	g_assert_null(folder_row(f, 30 + FOLDER_PREFETCH)->env);
+
+	/* The same window again asks for nothing. */
+	folder_want_rows(f, 0, 30);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.uids_fetched, ==, 30 + FOLDER_PREFETCH);
+	/* Ten rows down: only the ten rows past the margin. */
+	folder_want_rows(f, 10, 30);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.uids_fetched, ==, 30 + FOLDER_PREFETCH + 10);
+
+	/* A jump to the middle fetches that window and both margins. */
+	folder_want_rows(f, 5000, 30);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.uids_fetched, ==,
+	    30 + FOLDER_PREFETCH + 10 + 30 + 2 * FOLDER_PREFETCH);
+	g_assert_nonnull(folder_row(f, 5000 - FOLDER_PREFETCH)->env);
+	g_assert_null(folder_row(f, 5000 - FOLDER_PREFETCH - 1)->env);
+
+	/* The end of the folder clamps the window. */
+	folder_want_rows(f, 9990, 30);
+	settle(&fx);
+	g_assert_nonnull(folder_row(f, 9999)->env);
+	g_assert_cmpuint(folder_row(f, 9999)->uid, ==, 1);
+	teardown(&fx);
+}
+
+static void
+test_batches(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+
+	setup(&fx, 3000);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+	folder_want_rows(f, 0, 3000);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.uids_fetched, ==, 3000);
+	g_assert_cmpuint(st.max_batch, <=, FOLDER_FETCH_BATCH);
+	g_assert_cmpuint(st.fetches, ==, 3000 / FOLDER_FETCH_BATCH);
+	g_assert_cmpuint(count_fetched(f), ==, 3000);
+	teardown(&fx);
+}
+
+static void
+test_failed_fetch_is_retried(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+
+	setup(&fx, 100);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+	fake_backend_fail_fetches(fx.be, 2);
+	folder_want_rows(f, 0, 10);
+	settle(&fx);
+	g_assert_cmpuint(count_fetched(f), ==, 0);
+	g_assert_nonnull(fx.core->status);
+	g_assert_nonnull(strstr(fx.core->status, "connection reset"));
+	/* The rows are no longer pending: the next draw asks again. */
+	folder_want_rows(f, 0, 10);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(count_fetched(f), ==, 10 + FOLDER_PREFETCH);
+	teardown(&fx);
+}
+
+static void
+test_open_missing_folder(void)
+{
+	struct fixture fx;
+	struct folder *f;
+
+	setup(&fx, 10);
+	f = folder_open(fx.core, fx.acc, "Nope");
+	settle(&fx);
+	g_assert_cmpint(f->load, ==, FOLDER_FAILED);
+	g_assert_cmpstr(f->error, ==, "no folder 'Nope'");
+	folder_want_rows(f, 0, 10); /* harmless */
+	teardown(&fx);
+}
+
+/* Closing a folder while its fetches are under way drops their replies. */
+static void
+test_close_while_fetching(void)
+{
+	struct fixture fx;
+	struct folder *f;
+
+	setup(&fx, 5000);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+	folder_want_rows(f, 0, 5000);
+	folder_free(f);
+	fx.core->folder = NULL;
+	settle(&fx);
+	teardown(&fx);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/folder/open-makes-placeholders",
+	    test_open_makes_placeholders);
+	g_test_add_func("/folder/window-and-prefetch",
+	    test_window_and_prefetch);
+	g_test_add_func("/folder/batches", test_batches);
+	g_test_add_func("/folder/failed-fetch-is-retried",
+	    test_failed_fetch_is_retried);
+	g_test_add_func("/folder/open-missing-folder",
+	    test_open_missing_folder);
+	g_test_add_func("/folder/close-while-fetching",
+	    test_close_while_fetching);
+	return g_test_run();
+}
