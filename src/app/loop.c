@@ -230,7 +230,7 @@ loop_run(struct core *core, GError **err)
 	while (!core->quit_requested) {
 		ui_draw();
 		/* Pushed keys are read once the first screen is complete. */
-		if (ui_drawn_once()) {
+		if (ui_screen_ready()) {
 			take_pushed(&loop);
 			if (loop.pushed->len > 0) {
 				struct input in =

@@ -49,6 +49,8 @@ static const struct option_def table[] = {
 	  "Where the account's mail is: an imap://, imaps://, pop:// or pops:// URL, or a local Maildir path." },
 	{ "help", OPT_BOOL, 0, "yes", 0, 0, NULL,
 	  "Show a line of key hints at the top of the screen." },
+	{ "index_format", OPT_STRING, 0, "%4C %Z %{%b %d} %-15.15L (%4c) %s", 0, 0, NULL,
+	  "The line of the message index, with mutt's %-codes (see INDEX FORMAT)." },
 	{ "message_timeout", OPT_NUMBER, 0, "5", 1, 3600, NULL,
 	  "Seconds an informational message stays in the status line." },
 	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,

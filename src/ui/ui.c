@@ -59,14 +59,28 @@ static struct {
 
 static void view_default_draw(struct view *v, int top, int rows, int cols);
 
-static const struct view_ops list_ops = { view_default_draw, NULL };
+static const struct view_ops list_ops = { view_default_draw, NULL, NULL, NULL };
 
 struct view *
 view_new(const char *context, const char *title, bool selectable)
 {
+	return view_new_with_ops(&list_ops, context, title, selectable);
+}
+
+void
+view_set_title(struct view *v, const char *title)
+{
+	g_free(v->title);
+	v->title = text_sanitize(title, -1);
+}
+
+struct view *
+view_new_with_ops(const struct view_ops *ops, const char *context,
+    const char *title, bool selectable)
+{
 	struct view *v = g_new0(struct view, 1);
 
-	v->ops = &list_ops;
+	v->ops = ops;
 	v->context = context;
 	v->title = text_sanitize(title, -1);
 	v->lines = g_ptr_array_new_with_free_func(g_free);
@@ -114,10 +128,16 @@ view_free(struct view *v)
 	g_free(v);
 }
 
+static unsigned
+view_count(struct view *v)
+{
+	return v->ops->count != NULL ? v->ops->count(v) : v->lines->len;
+}
+
 static void
 view_clamp(struct view *v)
 {
-	int n = (int)v->lines->len, rows = MAX(v->rows, 1);
+	int n = (int)view_count(v), rows = MAX(v->rows, 1);
 
 	if (v->selectable) {
 		v->cursor = CLAMP(v->cursor, 0, MAX(n - 1, 0));
@@ -155,8 +175,8 @@ view_page(struct view *v, int pages)
 void
 view_jump(struct view *v, bool to_end)
 {
-	v->cursor = to_end ? (int)v->lines->len - 1 : 0;
-	v->top = to_end ? (int)v->lines->len : 0;
+	v->cursor = to_end ? (int)view_count(v) - 1 : 0;
+	v->top = to_end ? (int)view_count(v) : 0;
 	view_clamp(v);
 	ui.dirty = true;
 }
@@ -176,6 +196,16 @@ put_fixed(int y, int x, const char *safe, int cols)
 	/* wchar_t is UCS-4 on the platforms skua targets. */
 	G_STATIC_ASSERT(sizeof(wchar_t) == sizeof(gunichar));
 	mvaddnwstr(y, x, (const wchar_t *)ucs, (int)n);
+}
+
+void
+ui_put_line(int y, const char *safe, int cols, bool highlight)
+{
+	if (highlight)
+		attron(COLOR_PAIR(PAIR_CURSOR) | A_REVERSE);
+	put_fixed(y, 0, safe, cols);
+	if (highlight)
+		attroff(COLOR_PAIR(PAIR_CURSOR) | A_REVERSE);
 }
 
 static void
@@ -378,6 +408,16 @@ bool
 ui_drawn_once(void)
 {
 	return ui.drawn_once;
+}
+
+bool
+ui_screen_ready(void)
+{
+	struct view *v = ui_top_view();
+
+	if (!ui.drawn_once || ui.dirty)
+		return false;
+	return v == NULL || v->ops->ready == NULL || v->ops->ready(v);
 }
 
 static void

@@ -38,6 +38,10 @@ struct view;
 struct view_ops {
 	void (*draw)(struct view *v, int top, int rows, int cols);
 	void (*free)(struct view *v);
+	/* Entries to move over; NULL: the lines. */
+	unsigned (*count)(struct view *v);
+	/* Whether what the view shows is complete; NULL: always. */
+	bool (*ready)(struct view *v);
 };
 
 /*
@@ -101,6 +105,17 @@ void ui_mark_dirty(void);
 bool ui_draw(void);
 /* Whether the first full screen has been drawn. */
 bool ui_drawn_once(void);
+/*
+ * Whether the screen is drawn and the top view complete (an index whose
+ * visible rows all have their headers): pushed keys wait for this.
+ */
+bool ui_screen_ready(void);
+/* Views that build on the list view. */
+struct view *view_new_with_ops(const struct view_ops *ops, const char *context,
+    const char *title, bool selectable);
+void view_set_title(struct view *v, const char *title);
+/* Draw safe text at (y, x) in exactly cols columns, highlighted or not. */
+void ui_put_line(int y, const char *safe, int cols, bool highlight);
 
 /* Read one key without waiting; false when none is waiting. */
 bool ui_read_key(int *key_out);

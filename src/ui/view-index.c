@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The message index: one line per row of the open folder, formatted by
+ * index_format. Drawing asks the folder for the envelopes of the rows on
+ * the screen, so only what is seen is ever fetched.
+ */
+#include "config.h"
+
+#include "config/config.h"
+#include "config/options.h"
+#include "core/core.h"
+#include "core/folder.h"
+#include "ui/index-format.h"
+#include "ui/ui.h"
+#include "ui/view-index.h"
+
+static struct folder *
+folder_of(struct view *v)
+{
+	return ((struct core *)v->data)->folder;
+}
+
+static unsigned
+index_count(struct view *v)
+{
+	struct folder *f = folder_of(v);
+
+	return f != NULL ? folder_count(f) : 0;
+}
+
+static bool
+index_ready(struct view *v)
+{
+	struct folder *f = folder_of(v);
+
+	if (f == NULL || f->load == FOLDER_FAILED)
+		return true;
+	if (f->load != FOLDER_OPEN)
+		return false;
+	for (int i = v->top; i < v->top + v->rows && i < (int)folder_count(f);
+	     i++) {
+		if (folder_row(f, i)->env == NULL)
+			return false;
+	}
+	return true;
+}
+
+static void
+index_draw(struct view *v, int top, int rows, int cols)
+{
+	struct core *core = v->data;
+	struct folder *f = core->folder;
+	const char *fmt = opt_string(core->cfg->global, "index_format");
+	g_autofree char *title = NULL;
+
+	v->rows = rows;
+	if (f == NULL) {
+		view_set_title(v, "no folder");
+		return;
+	}
+	switch (f->load) {
+	case FOLDER_OPENING:
+		title = g_strdup_printf("%s (opening...)", f->name);
+		break;
+	case FOLDER_FAILED:
+		title = g_strdup_printf("%s (not open)", f->name);
+		ui_put_line(top, f->error != NULL ? f->error : "", cols, false);
+		break;
+	case FOLDER_OPEN:
+		if (f->fetched < folder_count(f))
+			title = g_strdup_printf("%s [Msgs:%u, headers %u]",
+			    f->name, folder_count(f), f->fetched);
+		else
+			title = g_strdup_printf("%s [Msgs:%u]", f->name,
+			    folder_count(f));
+		break;
+	}
+	view_set_title(v, title);
+	if (f->load != FOLDER_OPEN)
+		return;
+	/* Keep the cursor on the screen after the rows arrived. */
+	v->cursor = CLAMP(v->cursor, 0, MAX((int)folder_count(f) - 1, 0));
+	if (v->cursor < v->top)
+		v->top = v->cursor;
+	if (v->cursor >= v->top + rows)
+		v->top = v->cursor - rows + 1;
+	folder_want_rows(f, v->top, rows);
+	for (int i = 0; i < rows; i++) {
+		unsigned idx = v->top + i;
+		const struct msg_row *row;
+		g_autofree char *line = NULL;
+
+		if (idx >= folder_count(f))
+			break;
+		row = folder_row(f, idx);
+		line = index_format_row(fmt != NULL ? fmt : "", idx + 1,
+		    row->uid, row->env);
+		ui_put_line(top + i, line, cols, (int)idx == v->cursor);
+	}
+}
+
+static const struct view_ops index_ops = {
+	.draw = index_draw,
+	.count = index_count,
+	.ready = index_ready,
+};
+
+struct view *
+view_index_new(struct core *core)
+{
+	struct view *v = view_new_with_ops(&index_ops, "index", "index", true);
+
+	v->data = core;
+	return v;
+}
