@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""A scripted mail server on 127.0.0.1 for faults a real server won't produce.
+
+Usage: fake-server.py MODE --port-file FILE [--log FILE] [--lifetime S]
+
+Modes:
+  silent          accept connections, read and drop what comes, never answer
+  plain-greeting  send "* OK plain fake\\r\\n" and then nothing (a plain
+                  server where the client expects TLS)
+  imap-inject     an IMAP greeting; CAPABILITY offers STARTTLS; STARTTLS is
+                  answered "TAG OK begin TLS\\r\\n* OK injected\\r\\n" in one
+                  write (CVE-2020-15953 style); LOGOUT says BYE
+  pop3-inject     a POP3 greeting; CAPA offers STLS; STLS is answered
+                  "+OK begin TLS\\r\\n+OK injected\\r\\n" in one write
+
+It listens on a free port chosen by the kernel and writes that number to
+the port file once it accepts connections. The command word of each line a
+client sends (never its arguments, so no password) goes to the log file.
+It exits by itself after --lifetime seconds (default 60), whatever the
+clients do. Python 3 standard library only.
+"""
+
+import argparse
+import os
+import socketserver
+import sys
+import threading
+
+
+class Handler(socketserver.StreamRequestHandler):
+    def send(self, data):
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def log(self, word):
+        if self.server.log_path:
+            with self.server.log_lock, open(self.server.log_path, "a") as f:
+                f.write(word + "\n")
+
+    def lines(self):
+        while True:
+            line = self.rfile.readline(8192)
+            if not line:
+                return
+            yield line.decode("latin-1").rstrip("\r\n")
+
+    def handle(self):
+        mode = self.server.mode
+        try:
+            if mode == "silent":
+                while self.rfile.read(1):
+                    pass
+            elif mode == "plain-greeting":
+                self.send(b"* OK plain fake\r\n")
+                while self.rfile.read(1):
+                    pass
+            elif mode == "imap-inject":
+                self.imap()
+            elif mode == "pop3-inject":
+                self.pop3()
+        except OSError:
+            pass
+
+    def imap(self):
+        self.send(b"* OK fake IMAP ready\r\n")
+        for line in self.lines():
+            words = line.split(" ", 2)
+            tag = words[0].encode("latin-1")
+            cmd = words[1].upper() if len(words) > 1 else ""
+            self.log(cmd)
+            if cmd == "CAPABILITY":
+                self.send(b"* CAPABILITY IMAP4rev1 STARTTLS\r\n" + tag + b" OK done\r\n")
+            elif cmd == "STARTTLS":
+                # Reply and injected response in one write.
+                self.send(tag + b" OK begin TLS\r\n* OK injected\r\n")
+            elif cmd == "LOGOUT":
+                self.send(b"* BYE fake\r\n" + tag + b" OK bye\r\n")
+                return
+            else:
+                self.send(tag + b" BAD unknown command\r\n")
+
+    def pop3(self):
+        self.send(b"+OK fake POP3 ready\r\n")
+        for line in self.lines():
+            cmd = line.split(" ", 1)[0].upper()
+            self.log(cmd)
+            if cmd == "CAPA":
+                self.send(b"+OK\r\nSTLS\r\nUSER\r\n.\r\n")
+            elif cmd == "STLS":
+                self.send(b"+OK begin TLS\r\n+OK injected\r\n")
+            elif cmd == "QUIT":
+                self.send(b"+OK bye\r\n")
+                return
+            else:
+                self.send(b"-ERR unknown command\r\n")
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("mode", choices=["silent", "plain-greeting", "imap-inject", "pop3-inject"])
+    p.add_argument("--port-file", required=True)
+    p.add_argument("--log")
+    p.add_argument("--lifetime", type=float, default=60)
+    a = p.parse_args()
+
+    # Bounded whatever happens: no test can leave this running for long.
+    timer = threading.Timer(a.lifetime, lambda: os._exit(0))
+    timer.daemon = True
+    timer.start()
+
+    server = Server(("127.0.0.1", 0), Handler)
+    server.mode = a.mode
+    server.log_path = a.log
+    server.log_lock = threading.Lock()
+    tmp = a.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % server.server_address[1])
+    os.rename(tmp, a.port_file)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
