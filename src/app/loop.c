@@ -165,6 +165,11 @@ on_replies(gint fd, GIOCondition cond, gpointer data)
 	struct loop *loop = data;
 
 	reply_queue_dispatch(loop->core->rq);
+	/* What went wrong in the background goes to the message line. */
+	if (loop->core->status != NULL) {
+		ui_error("%s", loop->core->status);
+		g_clear_pointer(&loop->core->status, g_free);
+	}
 	return G_SOURCE_CONTINUE;
 }
 

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "app/loop.h"
+#include "backend/backend.h"
+#include "backend/imap/imap.h"
 #include "config/config.h"
 #include "core/core.h"
 #include "mime/mime.h"
@@ -179,6 +181,8 @@ main(int argc, char **argv)
 	/* Library globals, before any thread starts. */
 	mime_init();
 	net_init();
+	backend_register("imap", imap_backend_new);
+	backend_register("imaps", imap_backend_new);
 
 	cfg = load_config(&args, &error);
 	if (cfg == NULL) {

@@ -115,3 +115,33 @@ backend_has_cap(const struct backend *be, enum backend_cap cap)
 {
 	return (be->ops->caps & cap) != 0;
 }
+
+static struct {
+	const char *scheme;
+	backend_new_fn *fn;
+} registry[8];
+
+void
+backend_register(const char *scheme, backend_new_fn *fn)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(registry); i++) {
+		if (registry[i].scheme == NULL ||
+		    strcmp(registry[i].scheme, scheme) == 0) {
+			registry[i].scheme = scheme;
+			registry[i].fn = fn;
+			return;
+		}
+	}
+	g_error("backend registry full");
+}
+
+struct backend *
+backend_new_for(const char *scheme, const struct backend_params *params)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(registry); i++) {
+		if (registry[i].scheme != NULL &&
+		    strcmp(registry[i].scheme, scheme) == 0)
+			return registry[i].fn(params);
+	}
+	return NULL;
+}

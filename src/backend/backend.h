@@ -63,6 +63,26 @@ struct backend_ops {
 	void (*free)(struct backend *be); /* frees be and its data */
 };
 
+/* How to reach a server: made by core from the account's options. */
+enum tls_mode {
+	TLS_IMPLICIT, /* imaps, pops: TLS from the first byte */
+	TLS_STARTTLS, /* imap, pop with starttls (the default): strict */
+	TLS_NONE,     /* only when the user set starttls = no */
+};
+
+struct backend_params {
+	const char *account; /* for messages */
+	const char *host;
+	unsigned port;
+	enum tls_mode tls;
+	const char *user;
+	const char *password; /* NULL: none known */
+	const char *ca_file;
+	const char *fingerprint;
+	bool verify;
+	int timeout; /* seconds, for connect and each read or write */
+};
+
 /* A driver instance: drivers embed or extend it through data. */
 struct backend {
 	const struct backend_ops *ops;
@@ -70,5 +90,16 @@ struct backend {
 };
 
 bool backend_has_cap(const struct backend *be, enum backend_cap cap);
+
+/* Makes a driver instance; params are copied. */
+typedef struct backend *backend_new_fn(const struct backend_params *params);
+/*
+ * The driver registry, by URL scheme ("imap", "imaps"): filled by the app
+ * at start-up, before any thread, so core never names a driver.
+ */
+void backend_register(const char *scheme, backend_new_fn *fn);
+/* A new instance of the driver for scheme; NULL when there is none. */
+struct backend *backend_new_for(const char *scheme,
+    const struct backend_params *params);
 
 #endif

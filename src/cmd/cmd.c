@@ -11,6 +11,7 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "ui/ui.h"
+#include "ui/view-index.h"
 #include "util/path.h"
 
 static void
@@ -130,6 +131,22 @@ cmd_last_entry(struct core *core)
 	view_jump(ui_top_view(), true);
 }
 
+/* Open acc's first folder in an index view on top of the current one. */
+static void
+open_account(struct core *core, struct account *acc)
+{
+	g_autoptr(GError) error = NULL;
+	struct view *v;
+
+	if (!core_account_open(core, acc, &error)) {
+		ui_error("%s", error->message);
+		return;
+	}
+	v = view_index_new(core);
+	view_set_hint(v, keymap_hint("index"));
+	ui_push_view(v);
+}
+
 static void
 cmd_select_entry(struct core *core)
 {
@@ -142,10 +159,7 @@ cmd_select_entry(struct core *core)
 		return;
 	}
 	acc = core->accounts->pdata[v->cursor];
-	/* No mail driver is built in yet: say so rather than pretend. */
-	ui_error("account '%s': this version of skua cannot open %s folders "
-		 "yet",
-	    acc->name, account_kind_name(acc));
+	open_account(core, acc);
 }
 
 /* clang-format off */
@@ -232,6 +246,7 @@ welcome_view(void)
 	view_add_line(v, "      account work");
 	view_add_line(v,
 	    "          set folder = \"imaps://you@mail.example.com/\"");
+	view_add_line(v, "          set password = \"...\"");
 	view_add_line(v, "      end");
 	view_add_line(v, "");
 	view_add_line(v, "  or open a folder directly:");
@@ -266,10 +281,16 @@ cmd_first_screen(struct core *core)
 {
 	GPtrArray *errors = core->cfg->errors;
 
-	if (core->accounts->len == 0)
+	if (core->accounts->len == 0) {
 		ui_push_view(welcome_view());
-	else
+	} else {
+		struct account *first = core->accounts->pdata[0];
+
 		ui_push_view(accounts_view(core));
+		/* Like mutt, start in the first mailbox when it can be read. */
+		if (first->kind == ACCOUNT_IMAP)
+			open_account(core, first);
+	}
 	if (errors->len == 1)
 		ui_error("%s", (const char *)errors->pdata[0]);
 	else if (errors->len > 1)

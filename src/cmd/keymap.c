@@ -27,6 +27,7 @@ static const struct binding bindings[] = {
 	{ "accounts", '\r',                     "select-entry" },
 	{ "accounts", UI_KEY_ENTER,     "select-entry" },
 	{ "help",     'q',                      "exit" },
+	{ "index",    'q',                      "quit" },
 	{ "generic",  'x',                      "exit" },
 	{ "generic",  '?',                      "help" },
 	{ "generic",  ':',                      "enter-command" },
@@ -53,6 +54,7 @@ static const struct {
 	{ "welcome", "q:Quit  ?:Help  ::Command" },
 	{ "accounts", "q:Quit  Enter:Open  ?:Help  ::Command" },
 	{ "help", "q:Back  j/k:Scroll  ?:Help" },
+	{ "index", "q:Quit  j/k:Move  x:Accounts  ?:Help" },
 };
 
 const char *

@@ -45,6 +45,8 @@ check_folder(const char *value, GError **err)
 static const struct option_def table[] = {
 	{ "beep", OPT_BOOL, 0, "yes", 0, 0, NULL,
 	  "Ring the terminal bell on an error or an unbound key." },
+	{ "connect_timeout", OPT_NUMBER, OPT_ACCOUNT, "30", 1, 3600, NULL,
+	  "Seconds to wait for a server to connect and to answer each read or write." },
 	{ "folder", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, check_folder,
 	  "Where the account's mail is: an imap://, imaps://, pop:// or pops:// URL, or a local Maildir path." },
 	{ "help", OPT_BOOL, 0, "yes", 0, 0, NULL,
@@ -53,12 +55,22 @@ static const struct option_def table[] = {
 	  "The line of the message index, with mutt's %-codes (see INDEX FORMAT)." },
 	{ "message_timeout", OPT_NUMBER, 0, "5", 1, 3600, NULL,
 	  "Seconds an informational message stays in the status line." },
+	{ "password", OPT_STRING, OPT_ACCOUNT | OPT_SENSITIVE, NULL, 0, 0, NULL,
+	  "The account's password (a password in the folder URL wins). Never shown or logged." },
 	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,
 	  "Whether q on the main screen quits: yes, no, or ask-yes/ask-no to ask with that default." },
 	{ "spoolfile", OPT_STRING, OPT_ACCOUNT, "INBOX", 0, 0, NULL,
 	  "The folder of the account opened first." },
+	{ "starttls", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
+	  "For imap:// and pop:// URLs: upgrade with STARTTLS and refuse a server without it; no sends everything unencrypted." },
 	{ "status_on_top", OPT_BOOL, 0, "no", 0, 0, NULL,
 	  "Draw the status line at the top of the screen instead of the bottom." },
+	{ "tls_ca_file", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, NULL,
+	  "A PEM file of CA certificates trusted besides the system's." },
+	{ "tls_fingerprint", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,
+	  "The SHA-256 fingerprint of the server's certificate, trusted even if no CA vouches for it." },
+	{ "tls_verify", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
+	  "Verify the server's certificate and name; no accepts any certificate (unsafe)." },
 };
 /* clang-format on */
 

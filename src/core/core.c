@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "backend/backend.h"
 #include "backend/worker.h"
 #include "config/config.h"
 #include "config/options.h"
@@ -97,6 +98,60 @@ core_account_start(struct core *core, struct account *acc, struct backend *be)
 	g_assert(acc->worker == NULL);
 	acc->core = core;
 	acc->worker = worker_new(acc->name, be, core->rq);
+}
+
+/* The driver instance for a server account, from its URL and options. */
+static struct backend *
+driver_for(const struct account *acc)
+{
+	const struct optset *o = acc->opts;
+	g_autofree char *ca = NULL;
+	struct backend_params p = { 0 };
+	const char *ca_opt = opt_string(o, "tls_ca_file");
+
+	if (ca_opt != NULL && *ca_opt != '\0')
+		ca = path_expand(ca_opt, NULL);
+	p.account = acc->name;
+	p.host = acc->url->host;
+	p.port = acc->url->port != 0 ? acc->url->port
+				     : url_default_port(acc->url->scheme);
+	if (url_implicit_tls(acc->url->scheme))
+		p.tls = TLS_IMPLICIT;
+	else
+		p.tls = opt_bool(o, "starttls") ? TLS_STARTTLS : TLS_NONE;
+	p.user = acc->url->user;
+	p.password = acc->url->password != NULL ? acc->url->password
+						: opt_string(o, "password");
+	p.ca_file = ca;
+	p.fingerprint = opt_string(o, "tls_fingerprint");
+	p.verify = opt_bool(o, "tls_verify");
+	p.timeout = (int)opt_number(o, "connect_timeout");
+	/* The driver copies what it keeps. */
+	return backend_new_for(url_scheme_name(acc->url->scheme), &p);
+}
+
+bool
+core_account_open(struct core *core, struct account *acc, GError **err)
+{
+	const char *name;
+
+	if (acc->worker == NULL) {
+		struct backend *be =
+		    acc->kind == ACCOUNT_IMAP ? driver_for(acc) : NULL;
+
+		if (be == NULL) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+			    "account '%s': this version of skua cannot open "
+			    "%s folders yet",
+			    acc->name, account_kind_name(acc));
+			return false;
+		}
+		core_account_start(core, acc, be);
+	}
+	name = acc->initial_folder != NULL ? acc->initial_folder
+					   : opt_string(acc->opts, "spoolfile");
+	folder_open(core, acc, name != NULL && *name != '\0' ? name : "INBOX");
+	return true;
 }
 
 void

@@ -64,6 +64,12 @@ bool core_add_accounts(struct core *core, const char *folder_arg, GError **err);
  */
 void core_account_start(struct core *core, struct account *acc,
     struct backend *be);
+/*
+ * Open the account's first folder (the -f folder, else spoolfile),
+ * starting its worker with the driver for its kind. False with err
+ * (SKUA_ERROR_NOT_SUPPORTED) when no driver serves the account's kind.
+ */
+bool core_account_open(struct core *core, struct account *acc, GError **err);
 /* Tell the views that the model changed. */
 void core_changed(struct core *core);
 /* Record a message for the status line (printf-style). */

@@ -38,3 +38,19 @@ mime_decode_header(const char *raw)
 	g_assert(parser_options != NULL);
 	return g_mime_utils_header_decode_text(parser_options, raw);
 }
+
+gint64
+mime_parse_date(const char *raw)
+{
+	GDateTime *dt;
+	gint64 t;
+
+	if (raw == NULL)
+		return 0;
+	dt = g_mime_utils_header_decode_date(raw);
+	if (dt == NULL)
+		return 0;
+	t = g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return t;
+}

@@ -15,5 +15,7 @@ void mime_versions(GString *out);
  * text is taken as UTF-8, else windows-1252. Caller frees.
  */
 char *mime_decode_header(const char *raw);
+/* An RFC 5322 date as Unix time; 0 when it cannot be parsed. */
+gint64 mime_parse_date(const char *raw);
 
 #endif

@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
 
+#include "net/conn.h"
 #include "net/net.h"
 
 void
@@ -15,6 +16,7 @@ net_init(void)
 	/* Reads and writes time out after this; set before threads start. */
 	mailstream_network_delay.tv_sec = 60;
 	mailstream_network_delay.tv_usec = 0;
+	net_conn_init();
 }
 
 void

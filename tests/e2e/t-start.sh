@@ -187,21 +187,21 @@ cat >"$rc" <<RC
 set nosuch = 1
 set help = no
 account mail
-	set folder = "imaps://alice@127.0.0.1:$PORT_IMAPS/"
+	set folder = "pops://alice@127.0.0.1:$PORT_POP3S"
 end
 account broken
 end
 RC
 run_wrapped accounts -F "$rc"
-tap_check "the accounts screen lists the IMAPS account" \
-	tmux_wait_for accounts "^mail +imaps +imaps://alice@127\.0\.0\.1:$PORT_IMAPS/"
+tap_check "the accounts screen lists the POP3S account" \
+	tmux_wait_for accounts "^mail +pops +pops://alice@127\.0\.0\.1:$PORT_POP3S/"
 tap_check "an rc error names file:line and the rest still applies" \
 	tmux_wait_for accounts "skuarc:2: unknown option 'nosuch' \(and 1 more errors\)"
 tap_check "set help = no removed the help line" \
 	sh -c '! tmux -L '"$E2E__TMUX_SOCKET"' capture-pane -p -t =accounts: | head -1 | grep -q "q:Quit"'
 tmux_send accounts Enter
 tap_check "opening an account says what this version cannot do yet" \
-	tmux_wait_for accounts "cannot open imaps folders yet"
+	tmux_wait_for accounts "cannot open pops folders yet"
 tmux_send accounts q
 term_restored accounts "q quits from the accounts screen"
 tap_check "rc errors are repeated on stderr at exit" \

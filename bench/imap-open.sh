@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Benchmark: open an IMAP folder of 1,000 / 10,000 / 100,000 messages over
+# IMAPS on a private Dovecot (loopback), until the first screen is usable,
+# with skua and, when installed, mutt and neomutt, in the same run.
+#
+#   skua    -F /dev/null -e 'set ...' -f imaps://.../kN -e 'push <quit>'
+#   mutt    -n -F RC -f imaps://.../kN -e 'push <quit>'   (DESIGN.md s. 9)
+#
+# Each client runs under script(1) so it has a terminal (LINES=50,
+# COLUMNS=160); hyperfine times whole processes (median of RUNS runs,
+# after one discarded warm-up that also lets Dovecot build its cache), and
+# GNU time gives the peak RSS. Prints a table with the skua/peer ratios.
+#
+# Usage: bash bench/imap-open.sh [SIZES...]   (default: 1000 10000 100000)
+# Needs: hyperfine, time (GNU), and optionally mutt, neomutt (Debian).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
+runs=${RUNS:-5}
+skua=${SKUA:-$top/build/src/skua}
+
+for cmd in hyperfine script /usr/bin/time python3; do
+	command -v "$cmd" >/dev/null || {
+		echo "bench: '$cmd' is missing (apt-get install hyperfine time bsdutils python3)" >&2
+		exit 1
+	}
+done
+[ -x "$skua" ] || { echo "bench: build skua first (sh contrib/build.sh build)" >&2; exit 1; }
+
+. "$top/tests/e2e/lib.sh"
+E2E__TAP_DONE=1 # a benchmark, not a test: no TAP plan at exit
+
+dovecot_start alice
+pass=$(e2e_password alice)
+for n in "${sizes[@]}"; do
+	echo "bench: generating k$n ($n messages)" >&2
+	mail_generate alice "k$n" "$n" 11 >/dev/null
+done
+
+peers=()
+for p in mutt neomutt; do
+	command -v "$p" >/dev/null && peers+=("$p")
+done
+
+# The peers' rc, as DESIGN.md section 9 describes it.
+peer_rc=$E2E_TMP/peer.rc
+cat >"$peer_rc" <<RC
+set folder="imaps://alice@127.0.0.1:$PORT_IMAPS/"
+set imap_user=alice
+set imap_pass="$pass"
+set ssl_ca_certificates_file="$E2E_CA"
+set ssl_force_tls=yes
+set mark_old=no move=no quit=yes sleep_time=0 wait_key=no
+unset header_cache
+RC
+
+# cmd_for CLIENT N: the shell command that opens kN and quits.
+cmd_for() {
+	local url="imaps://alice@127.0.0.1:$PORT_IMAPS/k$2"
+	case $1 in
+	skua)
+		printf "%q -F /dev/null -e %q -e %q -f %q -e %q" "$skua" \
+			"set password = \"$pass\"" "set tls_ca_file = \"$E2E_CA\"" \
+			"$url" 'push <quit>'
+		;;
+	*)
+		printf "%q -n -F %q -f %q -e %q" "$1" "$peer_rc" "$url" 'push <quit>'
+		;;
+	esac
+}
+
+# In a pseudo-terminal of 160x50, as a user would run it.
+in_pty() {
+	printf "TERM=xterm-256color LINES=50 COLUMNS=160 script -qec %q /dev/null >/dev/null" "$1"
+}
+
+results=$E2E_TMP/results.tsv
+: >"$results"
+for n in "${sizes[@]}"; do
+	for c in skua "${peers[@]}"; do
+		cmd=$(in_pty "$(cmd_for "$c" "$n")")
+		json=$E2E_TMP/$c-$n.json
+		hyperfine --style none --warmup 1 --runs "$runs" --export-json "$json" \
+			"$cmd" >/dev/null 2>&1 || { echo "bench: $c on k$n failed" >&2; continue; }
+		median=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$json")
+		rss=$(/usr/bin/time -f %M sh -c "$cmd" 2>&1 >/dev/null | tail -1)
+		printf '%s\t%s\t%s\t%s\n' "$n" "$c" "$median" "$rss" >>"$results"
+		printf 'bench: %-8s k%-7s %.3f s  %s KiB\n' "$c" "$n" "$median" "$rss" >&2
+	done
+done
+
+python3 - "$results" <<'PY'
+import sys
+rows = [l.split("\t") for l in open(sys.argv[1]) if l.strip()]
+data = {}
+for n, c, t, rss in rows:
+    data[(int(n), c)] = (float(t), int(rss))
+sizes = sorted({k[0] for k in data})
+clients = ["skua"] + sorted({k[1] for k in data} - {"skua"})
+print("| folder | " + " | ".join(f"{c} time, peak RSS" for c in clients) +
+      " | " + " | ".join(f"skua/{c} time, RSS" for c in clients[1:]) + " |")
+print("|---" * (1 + 2 * len(clients) - 1) + "|")
+for n in sizes:
+    cells = []
+    for c in clients:
+        t, r = data.get((n, c), (None, None))
+        cells.append("-" if t is None else f"{t:.3f} s, {r/1024:.1f} MiB")
+    ratios = []
+    s = data.get((n, "skua"))
+    for c in clients[1:]:
+        p = data.get((n, c))
+        ratios.append("-" if not s or not p else f"{s[0]/p[0]:.2f}, {s[1]/p[1]:.2f}")
+    print(f"| {n:,} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+if (1000, "skua") in data and (100000, "skua") in data:
+    print(f"\nskua 100k/1k first-screen time: {data[(100000,'skua')][0]/data[(1000,'skua')][0]:.2f}")
+PY

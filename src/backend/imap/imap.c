@@ -1,0 +1,728 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The IMAP driver. Synchronous code run on the account's worker: connect
+ * (implicit TLS or strict STARTTLS) and log in, LIST with STATUS counts,
+ * SELECT with the UID list in display order, and envelope fetches for the
+ * UIDs the index asks for, streamed through libetpan's per-message handler
+ * so a large fetch never builds a list in memory. A broken connection is
+ * dropped and made again on the next request.
+ */
+#include "config.h"
+
+#include <libetpan/libetpan.h>
+#include <string.h>
+
+#include "backend/backend.h"
+#include "backend/imap/imap-utf7.h"
+#include "backend/imap/imap.h"
+#include "backend/types.h"
+#include "mime/mime.h"
+#include "net/conn.h"
+#include "util/error.h"
+#include "util/log.h"
+
+struct imap {
+	/* Copies of the connection parameters. */
+	char *account, *host, *user, *password, *ca_file, *fingerprint;
+	unsigned port;
+	enum tls_mode tls;
+	bool verify;
+	int timeout;
+
+	mailimap *session; /* NULL while disconnected */
+	char *selected;	   /* server name of the selected folder */
+	struct net_cancel *cancel;
+};
+
+static struct imap *
+imap_of(struct backend *be)
+{
+	return be->data;
+}
+
+/* The server's last response text, for messages; never NULL. */
+static const char *
+server_text(const struct imap *d)
+{
+	if (d->session != NULL && d->session->imap_response != NULL)
+		return d->session->imap_response;
+	return "no response text";
+}
+
+static void
+disconnect(struct imap *d)
+{
+	if (d->session == NULL)
+		return;
+	/* mailimap_free closes and frees the stream, with our low driver. */
+	mailimap_free(d->session);
+	d->session = NULL;
+	g_clear_pointer(&d->selected, g_free);
+}
+
+/*
+ * Map a libetpan result to an error; a stream or parse error means the
+ * connection is gone or out of step, so it is dropped.
+ */
+static bool
+check(struct imap *d, int r, const char *what, GError **err)
+{
+	if (r == MAILIMAP_NO_ERROR)
+		return true;
+	if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
+	    r == MAILIMAP_ERROR_FATAL) {
+		GError *why = NULL;
+
+		/* The stream knows why it failed (timeout, closed, cancel). */
+		if (r == MAILIMAP_ERROR_STREAM &&
+		    !net_io_check(d->cancel, &why)) {
+			g_propagate_prefixed_error(err, why,
+			    "%s: %s: ", d->account, what);
+		} else {
+			g_clear_error(&why);
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
+			    "%s: connection to %s lost during %s%s", d->account,
+			    d->host, what,
+			    r == MAILIMAP_ERROR_PARSE ? " (unreadable reply)"
+						      : "");
+		}
+		disconnect(d);
+		return false;
+	}
+	g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL, "%s failed: %s", what,
+	    server_text(d));
+	return false;
+}
+
+/* CAPABILITY; libetpan keeps what it learns in the session. */
+static int
+capability(struct imap *d)
+{
+	struct mailimap_capability_data *caps = NULL;
+	int r = mailimap_capability(d->session, &caps);
+
+	if (caps != NULL)
+		mailimap_capability_data_free(caps);
+	return r;
+}
+
+static bool
+login(struct imap *d, GError **err)
+{
+	int r;
+
+	if (d->user == NULL || d->password == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: no %s to log in with (set password in the account)",
+		    d->account, d->user == NULL ? "user name" : "password");
+		return false;
+	}
+	r = mailimap_login(d->session, d->user, d->password);
+	if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_PROTOCOL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: login as '%s' refused: %s", d->account, d->user,
+		    server_text(d));
+		return false;
+	}
+	return check(d, r, "LOGIN", err);
+}
+
+static bool
+imap_connect(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	struct net_tls_opts tls = { d->ca_file, d->fingerprint, d->verify };
+	mailstream *s;
+	int r;
+
+	disconnect(d);
+	net_cancel_reset(d->cancel);
+	s = net_connect(d->host, d->port, d->tls == TLS_IMPLICIT, &tls,
+	    d->timeout, d->cancel, NULL, err);
+	if (s == NULL)
+		return false;
+	d->session = mailimap_new(0, NULL);
+	r = mailimap_connect(d->session, s);
+	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED && d->tls == TLS_STARTTLS) {
+		/* PREAUTH before TLS: nothing would ever be encrypted. */
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+		    "%s: the server logged us in before STARTTLS (PREAUTH); "
+		    "refusing an unencrypted session",
+		    d->account);
+		disconnect(d);
+		return false;
+	}
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
+		    "%s: no IMAP greeting from %s:%u", d->account, d->host,
+		    d->port);
+		disconnect(d);
+		return false;
+	}
+	if (d->tls == TLS_STARTTLS) {
+		r = capability(d);
+		if (!check(d, r, "CAPABILITY", err))
+			goto fail;
+		if (!mailimap_has_extension(d->session, "STARTTLS")) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+			    "%s: %s does not offer STARTTLS; refusing to log "
+			    "in without TLS (use imaps:// or set starttls=no)",
+			    d->account, d->host);
+			goto fail;
+		}
+		r = mailimap_starttls(d->session);
+		if (!check(d, r, "STARTTLS", err))
+			goto fail;
+		if (!net_starttls(d->session->imap_stream, d->host, &tls,
+			d->timeout, d->cancel, NULL, err))
+			goto fail;
+	}
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED || d->tls == TLS_STARTTLS) {
+		if (!login(d, err))
+			goto fail;
+	}
+	r = capability(d);
+	if (!check(d, r, "CAPABILITY", err))
+		goto fail;
+	log_info("%s: logged in to %s:%u", d->account, d->host, d->port);
+	return true;
+fail:
+	disconnect(d);
+	return false;
+}
+
+/* Connect first if the connection is not up. */
+static bool
+ensure_session(struct backend *be, GError **err)
+{
+	if (imap_of(be)->session != NULL)
+		return true;
+	return imap_connect(be, NULL, NULL, err);
+}
+
+static unsigned
+list_flags(const struct mailimap_mailbox_list *mb)
+{
+	const struct mailimap_mbx_list_flags *fl = mb->mb_flag;
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} special[] = {
+		{ "\\Sent", FOLDER_SENT },
+		{ "\\Drafts", FOLDER_DRAFTS },
+		{ "\\Trash", FOLDER_TRASH },
+		{ "\\Junk", FOLDER_JUNK },
+		{ "\\Archive", FOLDER_ARCHIVE },
+		{ "\\HasChildren", FOLDER_HAS_CHILDREN },
+		{ "\\Noselect", FOLDER_NOSELECT },
+		{ "\\NonExistent", FOLDER_NOSELECT },
+	};
+	unsigned flags = 0;
+	clistiter *it;
+
+	if (g_ascii_strcasecmp(mb->mb_name, "INBOX") == 0)
+		flags |= FOLDER_INBOX;
+	if (fl == NULL)
+		return flags;
+	if (fl->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    fl->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+		flags |= FOLDER_NOSELECT;
+	for (it = clist_begin(fl->mbf_oflags); it != NULL;
+	     it = clist_next(it)) {
+		const struct mailimap_mbx_list_oflag *of = clist_content(it);
+
+		if (of->of_type != MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT)
+			continue;
+		for (size_t i = 0; i < G_N_ELEMENTS(special); i++) {
+			if (g_ascii_strcasecmp(of->of_flag_ext,
+				special[i].name + 1) == 0 ||
+			    g_ascii_strcasecmp(of->of_flag_ext,
+				special[i].name) == 0)
+				flags |= special[i].flag;
+		}
+	}
+	return flags;
+}
+
+/* STATUS (MESSAGES UNSEEN) of one folder; failures leave -1. */
+static void
+folder_counts(struct imap *d, struct folder_info *fi)
+{
+	struct mailimap_status_att_list *atts;
+	struct mailimap_mailbox_data_status *st = NULL;
+	clistiter *it;
+
+	atts = mailimap_status_att_list_new_empty();
+	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_MESSAGES);
+	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UNSEEN);
+	if (mailimap_status(d->session, fi->server_name, atts, &st) ==
+		MAILIMAP_NO_ERROR &&
+	    st != NULL) {
+		for (it = clist_begin(st->st_info_list); it != NULL;
+		     it = clist_next(it)) {
+			const struct mailimap_status_info *si =
+			    clist_content(it);
+
+			if (si->st_att == MAILIMAP_STATUS_ATT_MESSAGES)
+				fi->total = si->st_value;
+			else if (si->st_att == MAILIMAP_STATUS_ATT_UNSEEN)
+				fi->unseen = si->st_value;
+		}
+	}
+	if (st != NULL)
+		mailimap_mailbox_data_status_free(st);
+	mailimap_status_att_list_free(atts);
+}
+
+static bool
+imap_list_folders(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	clist *list = NULL;
+	GPtrArray *folders;
+	clistiter *it;
+	int r;
+
+	if (!ensure_session(be, err))
+		return false;
+	r = mailimap_list(d->session, "", "*", &list);
+	if (!check(d, r, "LIST", err))
+		return false;
+	folders =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)folder_info_free);
+	for (it = clist_begin(list); it != NULL; it = clist_next(it)) {
+		const struct mailimap_mailbox_list *mb = clist_content(it);
+		struct folder_info *fi;
+
+		if (mb->mb_name == NULL)
+			continue;
+		fi = g_new0(struct folder_info, 1);
+		fi->server_name = g_strdup(mb->mb_name);
+		fi->name = imap_utf7_decode_lossy(mb->mb_name);
+		fi->delim = mb->mb_delimiter;
+		fi->flags = list_flags(mb);
+		fi->total = fi->unseen = -1;
+		g_ptr_array_add(folders, fi);
+	}
+	mailimap_list_result_free(list);
+	for (guint i = 0; i < folders->len && d->session != NULL; i++) {
+		struct folder_info *fi = folders->pdata[i];
+
+		if (!(fi->flags & FOLDER_NOSELECT))
+			folder_counts(d, fi);
+		if (sink_cancelled(sink))
+			break;
+	}
+	sink_folders(sink, folders);
+	return true;
+}
+
+static bool
+select_folder(struct imap *d, const char *name, GError **err)
+{
+	int r;
+
+	if (d->selected != NULL && strcmp(d->selected, name) == 0)
+		return true;
+	g_clear_pointer(&d->selected, g_free);
+	r = mailimap_select(d->session, name);
+	if (r != MAILIMAP_NO_ERROR && d->session != NULL &&
+	    r != MAILIMAP_ERROR_STREAM && r != MAILIMAP_ERROR_PARSE) {
+		g_autofree char *shown = imap_utf7_decode_lossy(name);
+
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+		    "cannot select '%s': %s", shown, server_text(d));
+		return false;
+	}
+	if (!check(d, r, "SELECT", err))
+		return false;
+	d->selected = g_strdup(name);
+	return true;
+}
+
+static int
+cmp_uid(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+imap_open_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	struct mailimap_search_key *key;
+	struct folder_state *fs;
+	clist *result = NULL;
+	clistiter *it;
+	int r;
+
+	if (!ensure_session(be, err) || !select_folder(d, req->folder, err))
+		return false;
+	/* Arrival order is UID order: UID SEARCH ALL, sorted here. */
+	key = mailimap_search_key_new_all();
+	r = mailimap_uid_search(d->session, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (!check(d, r, "UID SEARCH", err))
+		return false;
+	fs = g_new0(struct folder_state, 1);
+	fs->uidvalidity = d->session->imap_selection_info != NULL
+	    ? d->session->imap_selection_info->sel_uidvalidity
+	    : 0;
+	fs->uids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t),
+	    clist_count(result));
+	for (it = clist_begin(result); it != NULL; it = clist_next(it))
+		g_array_append_val(fs->uids, *(uint32_t *)clist_content(it));
+	mailimap_search_result_free(result);
+	g_array_sort(fs->uids, cmp_uid);
+	if (req->reverse) {
+		for (guint i = 0, j = fs->uids->len; i + 1 < j; i++, j--) {
+			uint32_t t = g_array_index(fs->uids, uint32_t, i);
+
+			g_array_index(fs->uids, uint32_t, i) =
+			    g_array_index(fs->uids, uint32_t, j - 1);
+			g_array_index(fs->uids, uint32_t, j - 1) = t;
+		}
+	}
+	fs->exists = fs->uids->len;
+	fs->sorted = req->sort == SORT_ARRIVAL;
+	sink_folder(sink, fs);
+	return true;
+}
+
+/* State of one envelope fetch, shared with the per-message handler. */
+struct fetch {
+	GPtrArray *batch; /* struct envelope * waiting to be sent */
+	struct reply_sink *sink;
+};
+
+static char *
+decode(const char *raw)
+{
+	return raw != NULL ? mime_decode_header(raw) : NULL;
+}
+
+static void
+first_address(clist *list, char **name_out, char **addr_out)
+{
+	const struct mailimap_address *a;
+
+	*name_out = *addr_out = NULL;
+	if (list == NULL || clist_begin(list) == NULL)
+		return;
+	a = clist_content(clist_begin(list));
+	if (a->ad_personal_name != NULL)
+		*name_out = decode(a->ad_personal_name);
+	if (a->ad_mailbox_name != NULL)
+		*addr_out = a->ad_host_name != NULL
+		    ? g_strdup_printf("%s@%s", a->ad_mailbox_name,
+			  a->ad_host_name)
+		    : g_strdup(a->ad_mailbox_name);
+}
+
+static int64_t
+internal_date(const struct mailimap_date_time *dt)
+{
+	GDateTime *g;
+	GTimeZone *tz;
+	int64_t t;
+	int zone, minutes;
+
+	if (dt == NULL)
+		return 0;
+	zone = dt->dt_zone;
+	minutes =
+	    (zone < 0 ? -1 : 1) * ((ABS(zone) / 100) * 60 + ABS(zone) % 100);
+	tz = g_time_zone_new_offset(minutes * 60);
+	g = g_date_time_new(tz, dt->dt_year, dt->dt_month, dt->dt_day,
+	    dt->dt_hour, dt->dt_min, dt->dt_sec);
+	g_time_zone_unref(tz);
+	if (g == NULL)
+		return 0;
+	t = g_date_time_to_unix(g);
+	g_date_time_unref(g);
+	return t;
+}
+
+static uint32_t
+fetch_flags(const struct mailimap_msg_att_dynamic *dyn)
+{
+	uint32_t flags = 0;
+	clistiter *it;
+
+	if (dyn == NULL || dyn->att_list == NULL)
+		return 0;
+	for (it = clist_begin(dyn->att_list); it != NULL; it = clist_next(it)) {
+		const struct mailimap_flag_fetch *ff = clist_content(it);
+
+		if (ff->fl_type == MAILIMAP_FLAG_FETCH_RECENT) {
+			flags |= MSG_RECENT;
+			continue;
+		}
+		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER ||
+		    ff->fl_flag == NULL)
+			continue;
+		switch (ff->fl_flag->fl_type) {
+		case MAILIMAP_FLAG_SEEN:
+			flags |= MSG_SEEN;
+			break;
+		case MAILIMAP_FLAG_ANSWERED:
+			flags |= MSG_ANSWERED;
+			break;
+		case MAILIMAP_FLAG_FLAGGED:
+			flags |= MSG_FLAGGED;
+			break;
+		case MAILIMAP_FLAG_DELETED:
+			flags |= MSG_DELETED;
+			break;
+		case MAILIMAP_FLAG_DRAFT:
+			flags |= MSG_DRAFT;
+			break;
+		default:
+			break;
+		}
+	}
+	return flags;
+}
+
+/* The value of the References header in a HEADER.FIELDS block. */
+static char *
+references_of(const char *block, size_t len)
+{
+	g_autofree char *text = g_strndup(block, len);
+	GString *out = g_string_new(NULL);
+	const char *p = text;
+
+	/* "References: <a> <b>\r\n continuation\r\n\r\n" */
+	if (g_ascii_strncasecmp(p, "References:", 11) != 0)
+		return g_string_free(out, FALSE);
+	for (p += 11; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_c(out, *p);
+	}
+	g_strstrip(out->str);
+	out->len = strlen(out->str);
+	return g_string_free(out, FALSE);
+}
+
+/* libetpan calls this for each FETCH response; msg_att is freed after. */
+static void
+on_msg_att(struct mailimap_msg_att *att, void *context)
+{
+	struct fetch *fx = context;
+	struct envelope_fields f = { 0 };
+	g_autofree char *subject = NULL, *from = NULL, *from_addr = NULL,
+			*to = NULL, *to_addr = NULL, *refs = NULL;
+	const struct mailimap_envelope *env = NULL;
+	clistiter *it;
+
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		const struct mailimap_msg_att_item *item = clist_content(it);
+		const struct mailimap_msg_att_static *st;
+
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
+			f.flags |= fetch_flags(item->att_data.att_dyn);
+			continue;
+		}
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		switch (st->att_type) {
+		case MAILIMAP_MSG_ATT_UID:
+			f.uid = st->att_data.att_uid;
+			break;
+		case MAILIMAP_MSG_ATT_RFC822_SIZE:
+			f.size = st->att_data.att_rfc822_size;
+			break;
+		case MAILIMAP_MSG_ATT_INTERNALDATE:
+			f.received =
+			    internal_date(st->att_data.att_internal_date);
+			break;
+		case MAILIMAP_MSG_ATT_ENVELOPE:
+			env = st->att_data.att_env;
+			break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			if (st->att_data.att_body_section != NULL &&
+			    st->att_data.att_body_section->sec_body_part !=
+				NULL)
+				refs = references_of(st->att_data
+							 .att_body_section
+							 ->sec_body_part,
+				    st->att_data.att_body_section->sec_length);
+			break;
+		default:
+			break;
+		}
+	}
+	if (f.uid == 0)
+		return; /* an unsolicited FETCH (flags change): not ours */
+	if (env != NULL) {
+		subject = decode(env->env_subject);
+		if (env->env_from != NULL)
+			first_address(env->env_from->frm_list, &from,
+			    &from_addr);
+		if (env->env_to != NULL)
+			first_address(env->env_to->to_list, &to, &to_addr);
+		f.date = mime_parse_date(env->env_date);
+		f.message_id = env->env_message_id;
+		f.in_reply_to = env->env_in_reply_to;
+	}
+	f.subject = subject;
+	f.from = from != NULL && *from != '\0' ? from : from_addr;
+	f.from_addr = from_addr;
+	f.to = to != NULL && *to != '\0' ? to : to_addr;
+	f.references = refs;
+	if (f.date == 0)
+		f.date = f.received;
+	g_ptr_array_add(fx->batch, envelope_new(&f));
+	/* Hand envelopes over in groups, not one reply per message. */
+	if (fx->batch->len >= 100) {
+		sink_envelopes(fx->sink, fx->batch);
+		fx->batch = g_ptr_array_new_with_free_func(g_free);
+	}
+}
+
+/* libetpan calls the msg_att handler only when a progress callback is set. */
+static void
+on_progress(size_t current, size_t maximum, void *context)
+{
+}
+
+static struct mailimap_set *
+uid_set(const GArray *uids)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	g_autoptr(GArray) sorted = g_array_copy((GArray *)uids);
+
+	g_array_sort(sorted, cmp_uid);
+	for (guint i = 0; i < sorted->len;) {
+		uint32_t first = g_array_index(sorted, uint32_t, i),
+			 last = first;
+
+		while (++i < sorted->len &&
+		    g_array_index(sorted, uint32_t, i) <= last + 1)
+			last = g_array_index(sorted, uint32_t, i);
+		mailimap_set_add_interval(set, first, last);
+	}
+	return set;
+}
+
+static struct mailimap_fetch_type *
+envelope_fetch_type(void)
+{
+	struct mailimap_fetch_type *ft =
+	    mailimap_fetch_type_new_fetch_att_list_empty();
+	clist *hdrs = clist_new();
+	struct mailimap_section *sec;
+
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_flags());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_internaldate());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_envelope());
+	clist_append(hdrs, strdup("References"));
+	sec =
+	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs));
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(sec));
+	return ft;
+}
+
+static bool
+imap_fetch_envelopes(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	struct fetch fx = { g_ptr_array_new_with_free_func(g_free), sink };
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	clist *result = NULL;
+	int r;
+
+	if (!ensure_session(be, err) || !select_folder(d, req->folder, err)) {
+		g_ptr_array_unref(fx.batch);
+		return false;
+	}
+	set = uid_set(req->uids);
+	ft = envelope_fetch_type();
+	mailimap_set_progress_callback(d->session, NULL, on_progress, NULL);
+	mailimap_set_msg_att_handler(d->session, on_msg_att, &fx);
+	r = mailimap_uid_fetch(d->session, set, ft, &result);
+	if (d->session != NULL) {
+		mailimap_set_msg_att_handler(d->session, NULL, NULL);
+		mailimap_set_progress_callback(d->session, NULL, NULL, NULL);
+	}
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (fx.batch->len > 0)
+		sink_envelopes(sink, fx.batch);
+	else
+		g_ptr_array_unref(fx.batch);
+	return check(d, r, "UID FETCH", err);
+}
+
+static void
+imap_free(struct backend *be)
+{
+	struct imap *d = imap_of(be);
+
+	disconnect(d);
+	net_cancel_free(d->cancel);
+	g_free(d->account);
+	g_free(d->host);
+	g_free(d->user);
+	if (d->password != NULL)
+		explicit_bzero(d->password, strlen(d->password));
+	g_free(d->password);
+	g_free(d->ca_file);
+	g_free(d->fingerprint);
+	g_free(d);
+	g_free(be);
+}
+
+static const struct backend_ops imap_ops = {
+	.size = sizeof(struct backend_ops),
+	.name = "imap",
+	.caps = BACKEND_CAP_FOLDERS | BACKEND_CAP_REMOTE,
+	.connect = imap_connect,
+	.list_folders = imap_list_folders,
+	.open_folder = imap_open_folder,
+	.fetch_envelopes = imap_fetch_envelopes,
+	.free = imap_free,
+};
+
+struct backend *
+imap_backend_new(const struct backend_params *p)
+{
+	struct backend *be = g_new0(struct backend, 1);
+	struct imap *d = g_new0(struct imap, 1);
+
+	d->account = g_strdup(p->account);
+	d->host = g_strdup(p->host);
+	d->port = p->port;
+	d->tls = p->tls;
+	d->user = g_strdup(p->user);
+	d->password = g_strdup(p->password);
+	d->ca_file = g_strdup(p->ca_file);
+	d->fingerprint = g_strdup(p->fingerprint);
+	d->verify = p->verify;
+	d->timeout = p->timeout > 0 ? p->timeout : 30;
+	d->cancel = net_cancel_new();
+	be->ops = &imap_ops;
+	be->data = d;
+	return be;
+}

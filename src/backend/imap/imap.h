@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: ISC */
+/* The IMAP driver: libetpan's mailimap over our TLS stream (net/). */
+#ifndef SKUA_BACKEND_IMAP_IMAP_H
+#define SKUA_BACKEND_IMAP_IMAP_H
+
+struct backend;
+struct backend_params;
+
+/* A driver instance for params (copied). Runs on a worker thread. */
+struct backend *imap_backend_new(const struct backend_params *params);
+
+#endif
