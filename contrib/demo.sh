@@ -26,13 +26,13 @@ mail_generate alice Archive 200 3 --start-date 2023-01-01 >/dev/null
 rc=$E2E_TMP/skuarc
 cat >"$rc" <<RC
 # skua demo rc file, written by contrib/demo.sh.
-# The server's certificate was made for this run by the CA in
-#   $E2E_CA
-# and alice's password is $(e2e_password alice).
+# The server's certificate was made for this run by the CA below.
 set quit = ask-yes
 
 account demo-imap
 	set folder = "imaps://alice@127.0.0.1:$PORT_IMAPS/"
+	set password = "$(e2e_password alice)"
+	set tls_ca_file = "$E2E_CA"
 end
 
 account demo-pop

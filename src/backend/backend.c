@@ -38,6 +38,30 @@ folder_info_free(struct folder_info *fi)
 }
 
 void
+part_info_free(struct part_info *pi)
+{
+	if (pi == NULL)
+		return;
+	g_free(pi->section);
+	g_free(pi->type);
+	g_free(pi->name);
+	g_free(pi);
+}
+
+void
+message_text_free(struct message_text *mt)
+{
+	if (mt == NULL)
+		return;
+	g_free(mt->headers);
+	g_free(mt->body);
+	g_free(mt->shown_type);
+	if (mt->parts != NULL)
+		g_ptr_array_unref(mt->parts);
+	g_free(mt);
+}
+
+void
 folder_state_free(struct folder_state *fs)
 {
 	if (fs == NULL)
@@ -99,6 +123,7 @@ reply_free(struct reply *reply)
 	folder_state_free(reply->folder);
 	if (reply->envelopes != NULL)
 		g_ptr_array_unref(reply->envelopes);
+	message_text_free(reply->message);
 	g_free(reply->account);
 	g_free(reply);
 }

@@ -45,6 +45,8 @@ void sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total);
 void sink_folders(struct reply_sink *sink, GPtrArray *folders);
 void sink_folder(struct reply_sink *sink, struct folder_state *folder);
 void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
+struct message_text;
+void sink_message(struct reply_sink *sink, struct message_text *message);
 bool sink_cancelled(struct reply_sink *sink);
 
 /* Every op: run req on be, report through sink; false with err on failure. */
@@ -60,6 +62,7 @@ struct backend_ops {
 	backend_op *list_folders;	  /* sink_folders() */
 	backend_op *open_folder;	  /* sink_folder() */
 	backend_op *fetch_envelopes;	  /* sink_envelopes(), in batches */
+	backend_op *fetch_message;	  /* sink_message() */
 	void (*free)(struct backend *be); /* frees be and its data */
 };
 

@@ -18,7 +18,8 @@ enum request_kind {
 	REQ_LIST_FOLDERS,    /* the folders, with counts where cheap */
 	REQ_OPEN_FOLDER,     /* select folder; reply: its UIDs in order */
 	REQ_FETCH_ENVELOPES, /* the envelopes of uids in folder */
-	REQ_QUIT,	     /* internal: ends the worker thread */
+	REQ_FETCH_MESSAGE, /* the shown text of uid in folder; marks it seen */
+	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
 /* Orders the server may be asked for (display order of the UID list). */
@@ -35,6 +36,7 @@ struct request {
 	enum request_kind kind;
 	char *folder;	    /* OPEN_FOLDER, FETCH_ENVELOPES: server name */
 	GArray *uids;	    /* FETCH_ENVELOPES: uint32_t */
+	uint32_t uid;	    /* FETCH_MESSAGE */
 	enum sort_key sort; /* OPEN_FOLDER */
 	bool reverse;	    /* OPEN_FOLDER: newest (largest) first */
 };
@@ -101,6 +103,28 @@ struct folder_info {
 
 void folder_info_free(struct folder_info *fi);
 
+/* A part of a message, for the attachment list. */
+struct part_info {
+	char *section; /* IMAP section: "2", "1.3" */
+	char *type;    /* "application/pdf" */
+	char *name;    /* file name, decoded; NULL if none */
+	uint32_t size; /* encoded size */
+};
+
+void part_info_free(struct part_info *pi);
+
+/* A message as the pager shows it. */
+struct message_text {
+	uint32_t uid;
+	char *headers;	  /* "From: ...\nTo: ...\n", decoded UTF-8 */
+	char *body;	  /* the shown part as text, UTF-8, LF lines */
+	char *shown_type; /* "text/plain", or NULL when no text part */
+	GPtrArray *parts; /* struct part_info *: every leaf part */
+	uint32_t flags;	  /* the flags after opening (MSG_SEEN set) */
+};
+
+void message_text_free(struct message_text *mt);
+
 /* What opening a folder tells: its identity and its UIDs in order. */
 struct folder_state {
 	uint32_t uidvalidity;
@@ -122,6 +146,7 @@ enum reply_kind {
 	REPLY_FOLDERS,	 /* folders is set */
 	REPLY_FOLDER,	 /* folder is set */
 	REPLY_ENVELOPES, /* envelopes is set */
+	REPLY_MESSAGE,	 /* message is set */
 	/* Unrequested (request_id 0): a small closed set of model deltas. */
 	REPLY_EVENT,
 };
@@ -134,13 +159,14 @@ enum event_kind {
 struct reply {
 	uint64_t request_id; /* 0 for events */
 	enum reply_kind kind;
-	GError *error;		     /* REPLY_ERROR */
-	uint64_t done, total;	     /* REPLY_PROGRESS */
-	GPtrArray *folders;	     /* struct folder_info *; REPLY_FOLDERS */
-	struct folder_state *folder; /* REPLY_FOLDER */
-	GPtrArray *envelopes;	     /* struct envelope *; REPLY_ENVELOPES */
-	enum event_kind event;	     /* REPLY_EVENT */
-	char *account;		     /* the worker's name; owned */
+	GError *error;		      /* REPLY_ERROR */
+	uint64_t done, total;	      /* REPLY_PROGRESS */
+	GPtrArray *folders;	      /* struct folder_info *; REPLY_FOLDERS */
+	struct folder_state *folder;  /* REPLY_FOLDER */
+	GPtrArray *envelopes;	      /* struct envelope *; REPLY_ENVELOPES */
+	struct message_text *message; /* REPLY_MESSAGE */
+	enum event_kind event;	      /* REPLY_EVENT */
+	char *account;		      /* the worker's name; owned */
 };
 
 struct request *request_new(enum request_kind kind);

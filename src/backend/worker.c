@@ -188,6 +188,16 @@ sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes)
 	reply_push(sink->worker->rq, reply);
 }
 
+void
+sink_message(struct reply_sink *sink, struct message_text *message)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_MESSAGE);
+
+	reply->message = message;
+	reply_push(sink->worker->rq, reply);
+}
+
 static bool
 is_cancelled(struct worker *w, uint64_t id)
 {
@@ -233,6 +243,9 @@ run_request(struct worker *w, struct request *req)
 		break;
 	case REQ_FETCH_ENVELOPES:
 		op = ops->fetch_envelopes;
+		break;
+	case REQ_FETCH_MESSAGE:
+		op = ops->fetch_message;
 		break;
 	case REQ_QUIT:
 		g_assert_not_reached();

@@ -10,8 +10,10 @@
 #include "config/config.h"
 #include "config/options.h"
 #include "core/core.h"
+#include "core/folder.h"
 #include "ui/ui.h"
 #include "ui/view-index.h"
+#include "ui/view-pager.h"
 #include "util/path.h"
 
 static void
@@ -162,16 +164,74 @@ cmd_select_entry(struct core *core)
 	open_account(core, acc);
 }
 
+/* Show the index's selected message in the pager. */
+static void
+cmd_display_message(struct core *core)
+{
+	struct view *index = ui_find_view("index"), *v;
+	struct folder *f = core->folder;
+
+	if (index == NULL || f == NULL || f->load != FOLDER_OPEN ||
+	    folder_count(f) == 0) {
+		ui_beep();
+		return;
+	}
+	folder_open_message(f, (unsigned)index->cursor);
+	if (ui_find_view("pager") == NULL) {
+		v = view_pager_new(core);
+		view_set_hint(v, keymap_hint("pager"));
+		ui_push_view(v);
+	}
+}
+
+/* From the pager: the next or previous message of the index. */
+static void
+step_message(struct core *core, int delta)
+{
+	struct view *index = ui_find_view("index");
+	struct folder *f = core->folder;
+	int to;
+
+	if (index == NULL || f == NULL || f->load != FOLDER_OPEN)
+		return;
+	to = index->cursor + delta;
+	if (to < 0 || to >= (int)folder_count(f)) {
+		ui_message(delta > 0 ? "you are on the last message"
+				     : "you are on the first message");
+		return;
+	}
+	index->cursor = to;
+	if (ui_find_view("pager") != NULL) {
+		folder_open_message(f, (unsigned)to);
+		ui_mark_dirty();
+	}
+}
+
+static void
+cmd_next_message(struct core *core)
+{
+	step_message(core, 1);
+}
+
+static void
+cmd_previous_message(struct core *core)
+{
+	step_message(core, -1);
+}
+
 /* clang-format off */
 static const struct cmd_entry table[] = {
+	{ "display-message", cmd_display_message, "show the selected message" },
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
 	{ "exit",           cmd_exit,           "leave this screen" },
 	{ "first-entry",    cmd_first_entry,    "go to the first line" },
 	{ "help",           cmd_help,           "show the keys of this screen" },
 	{ "last-entry",     cmd_last_entry,     "go to the last line" },
 	{ "next-entry",     cmd_next_entry,     "move down one line" },
+	{ "next-message",   cmd_next_message,   "show the next message" },
 	{ "next-page",      cmd_next_page,      "move down one page" },
 	{ "previous-entry", cmd_previous_entry, "move up one line" },
+	{ "previous-message", cmd_previous_message, "show the previous message" },
 	{ "previous-page",  cmd_previous_page,  "move up one page" },
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },

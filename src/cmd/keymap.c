@@ -28,6 +28,13 @@ static const struct binding bindings[] = {
 	{ "accounts", UI_KEY_ENTER,     "select-entry" },
 	{ "help",     'q',                      "exit" },
 	{ "index",    'q',                      "quit" },
+	{ "index",    '\r',                     "display-message" },
+	{ "index",    UI_KEY_ENTER,             "display-message" },
+	{ "pager",    'q',                      "exit" },
+	{ "pager",    'i',                      "exit" },
+	{ "pager",    'j',                      "next-message" },
+	{ "pager",    'k',                      "previous-message" },
+	{ "pager",    '\r',                     "next-entry" },
 	{ "generic",  'x',                      "exit" },
 	{ "generic",  '?',                      "help" },
 	{ "generic",  ':',                      "enter-command" },
@@ -54,7 +61,8 @@ static const struct {
 	{ "welcome", "q:Quit  ?:Help  ::Command" },
 	{ "accounts", "q:Quit  Enter:Open  ?:Help  ::Command" },
 	{ "help", "q:Back  j/k:Scroll  ?:Help" },
-	{ "index", "q:Quit  j/k:Move  x:Accounts  ?:Help" },
+	{ "index", "q:Quit  Enter:Open  j/k:Move  x:Accounts  ?:Help" },
+	{ "pager", "i:Index  j/k:Next/Prev  Space:Page  ?:Help" },
 };
 
 const char *

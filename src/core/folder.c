@@ -139,6 +139,8 @@ folder_free(struct folder *f)
 	g_hash_table_destroy(f->by_uid);
 	g_free(f->name);
 	g_free(f->error);
+	message_text_free(f->message);
+	g_free(f->message_error);
 	g_free(f);
 }
 
@@ -204,4 +206,64 @@ folder_want_rows(struct folder *f, unsigned first, unsigned n)
 	pre_first = first > FOLDER_PREFETCH ? first - FOLDER_PREFETCH : 0;
 	request_range(f, end, end + FOLDER_PREFETCH);
 	request_range(f, pre_first, first);
+}
+
+static void
+on_message(const struct reply *reply, void *data)
+{
+	struct folder *f = data;
+	struct core *core = f->acc->core;
+
+	switch (reply->kind) {
+	case REPLY_MESSAGE: {
+		struct reply *r = (struct reply *)reply;
+		gpointer idx;
+
+		if (reply->message->uid != f->message_uid)
+			break; /* an older request, overtaken */
+		message_text_free(f->message);
+		/* Steal the message from the reply. */
+		f->message = r->message;
+		r->message = NULL;
+		f->message_load = FOLDER_OPEN;
+		idx = g_hash_table_lookup(f->by_uid,
+		    GUINT_TO_POINTER(f->message->uid));
+		if (idx != NULL &&
+		    row_at(f, GPOINTER_TO_UINT(idx) - 1)->env != NULL)
+			row_at(f, GPOINTER_TO_UINT(idx) - 1)->env->flags =
+			    f->message->flags;
+		core_changed(core);
+		break;
+	}
+	case REPLY_ERROR:
+	case REPLY_UNSUPPORTED:
+	case REPLY_CANCELLED:
+		f->message_load = FOLDER_FAILED;
+		g_free(f->message_error);
+		f->message_error =
+		    g_strdup(reply->kind == REPLY_ERROR ? reply->error->message
+			    : reply->kind == REPLY_CANCELLED
+			    ? "cancelled"
+			    : "this account cannot show messages");
+		core_changed(core);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+folder_open_message(struct folder *f, unsigned i)
+{
+	struct request *req;
+
+	if (f->load != FOLDER_OPEN || i >= f->rows->len)
+		return;
+	req = request_new(REQ_FETCH_MESSAGE);
+	req->folder = g_strdup(f->name);
+	req->uid = row_at(f, i)->uid;
+	f->message_uid = req->uid;
+	f->message_load = FOLDER_OPENING;
+	g_clear_pointer(&f->message, message_text_free);
+	worker_post(f->acc->worker, req, on_message, f);
 }

@@ -15,6 +15,7 @@
 struct account;
 struct core;
 struct envelope;
+struct message_text;
 
 /* Rows around the visible window that are fetched along with it. */
 #define FOLDER_PREFETCH 50
@@ -43,6 +44,11 @@ struct folder {
 	GHashTable *by_uid; /* uid -> row index + 1 */
 	unsigned fetched;   /* rows with an envelope */
 	unsigned requests;  /* envelope requests sent (for tests and stats) */
+	/* The message the pager shows (one at a time). */
+	enum folder_load message_load;
+	uint32_t message_uid;
+	struct message_text *message; /* when FOLDER_OPEN */
+	char *message_error;	      /* when FOLDER_FAILED */
 };
 
 /*
@@ -59,5 +65,10 @@ const struct msg_row *folder_row(const struct folder *f, unsigned i);
  * there, then for the prefetch window around them.
  */
 void folder_want_rows(struct folder *f, unsigned first, unsigned n);
+/*
+ * Fetch the shown text of row i for the pager (the server marks it seen;
+ * the row's flags follow). Replaces the message shown before.
+ */
+void folder_open_message(struct folder *f, unsigned i);
 
 #endif

@@ -27,6 +27,7 @@ enum {
 	PAIR_BAR = 1,
 	PAIR_ERROR,
 	PAIR_CURSOR,
+	PAIR_QUOTED,
 };
 
 struct prompt {
@@ -208,6 +209,16 @@ ui_put_line(int y, const char *safe, int cols, bool highlight)
 		attroff(COLOR_PAIR(PAIR_CURSOR) | A_REVERSE);
 }
 
+void
+ui_put_styled(int y, const char *safe, int cols, enum ui_style style)
+{
+	int attr = style == UI_STYLE_QUOTED ? COLOR_PAIR(PAIR_QUOTED) : 0;
+
+	attron(attr);
+	put_fixed(y, 0, safe, cols);
+	attroff(attr);
+}
+
 static void
 view_default_draw(struct view *v, int top, int rows, int cols)
 {
@@ -288,6 +299,7 @@ ui_init(const struct optset *opts, GError **err)
 		init_pair(PAIR_BAR, -1, -1);
 		init_pair(PAIR_ERROR, COLOR_RED, -1);
 		init_pair(PAIR_CURSOR, -1, -1);
+		init_pair(PAIR_QUOTED, COLOR_CYAN, -1);
 	}
 	if (ui.views == NULL)
 		ui.views =
@@ -396,6 +408,18 @@ ui_top_view(void)
 	if (ui.views == NULL || ui.views->len == 0)
 		return NULL;
 	return ui.views->pdata[ui.views->len - 1];
+}
+
+struct view *
+ui_find_view(const char *context)
+{
+	for (guint i = ui.views != NULL ? ui.views->len : 0; i > 0; i--) {
+		struct view *v = ui.views->pdata[i - 1];
+
+		if (strcmp(v->context, context) == 0)
+			return v;
+	}
+	return NULL;
 }
 
 void

@@ -98,6 +98,8 @@ void ui_push_view(struct view *v);
 /* Pop and free the top view; false when it is the last one. */
 bool ui_pop_view(void);
 struct view *ui_top_view(void);
+/* The topmost view of context, or NULL. */
+struct view *ui_find_view(const char *context);
 
 /* Redraw everything on the next ui_draw(). */
 void ui_mark_dirty(void);
@@ -116,6 +118,11 @@ struct view *view_new_with_ops(const struct view_ops *ops, const char *context,
 void view_set_title(struct view *v, const char *title);
 /* Draw safe text at (y, x) in exactly cols columns, highlighted or not. */
 void ui_put_line(int y, const char *safe, int cols, bool highlight);
+enum ui_style {
+	UI_STYLE_NORMAL,
+	UI_STYLE_QUOTED, /* quoted text in the pager */
+};
+void ui_put_styled(int y, const char *safe, int cols, enum ui_style style);
 
 /* Read one key without waiting; false when none is waiting. */
 bool ui_read_key(int *key_out);

@@ -107,6 +107,75 @@ tap_check "the next request reconnects and the rows arrive" \
 tmux_send lost q
 tap_is "$(tmux_wait_exit lost 10)" 0 "and skua quits cleanly afterwards"
 
+# The pager: fetch a message's structure, then only the part shown.
+mail_deliver alice INBOX <<'MSG'
+From: =?ISO-8859-1?Q?J=FCrgen?= <j@example.de>
+To: alice@example.com
+Subject: =?UTF-8?B?5pel5pys6Kqe44Gu5Lu25ZCN?= alternative
+Date: Mon, 23 Nov 2026 10:00:00 +0000
+Message-ID: <alt-1@example.de>
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+PLAIN-MARKER Caf=E9 cr=E8me
+> quoted line
+--b1
+Content-Type: text/html; charset=utf-8
+
+<p>HTML-MARKER</p>
+--b1--
+MSG
+mail_deliver alice INBOX <<'MSG'
+From: Web <web@example.com>
+To: alice@example.com
+Subject: html only
+Date: Mon, 23 Nov 2026 11:00:00 +0000
+Message-ID: <html-1@example.com>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+
+<html><body><p>Hello <b>World</b></p><script>evil()</script></body></html>
+MSG
+tmux_start pager 120 30 "$SKUA" -F "$E2E_TMP/imaps.rc"
+tmux_wait_for pager 'INBOX \[Msgs:3002' 20 >/dev/null
+tap_check "a new message is unread in the index" \
+	tmux_wait_for pager '^ +1 N .*html only'
+tmux_send pager Enter
+tap_check "Enter shows an HTML-only message as text" \
+	tmux_wait_for pager '^Hello World$' 20
+tap_check "the pager shows the decoded headers" \
+	tmux_wait_for pager '^Subject: html only'
+screen=$(tmux_capture pager)
+if grep -q 'evil' <<<"$screen"; then
+	tap_fail "scripts in HTML are dropped" "$screen"
+else
+	tap_ok "scripts in HTML are dropped"
+fi
+tmux_send pager j
+tap_check "j shows the next message: the text/plain alternative" \
+	tmux_wait_for pager '^PLAIN-MARKER Café crème$' 20
+tap_check "its subject is decoded from RFC 2047" \
+	tmux_wait_for pager '^Subject: 日本語の件名 alternative'
+tap_check "its sender is decoded from ISO-8859-1" \
+	tmux_wait_for pager '^From: Jürgen <j@example.de>'
+screen=$(tmux_capture pager)
+if grep -q 'HTML-MARKER' <<<"$screen"; then
+	tap_fail "the HTML alternative is not shown" "$screen"
+else
+	tap_ok "the HTML alternative is not shown"
+fi
+tmux_send pager i
+tap_check "i goes back to the index, where the message is now read" \
+	tmux_wait_for pager '^ +1     .*html only'
+seen=$(e2e_doveadm fetch -u alice flags mailbox INBOX header message-id html-1@example.com 2>&1 || true)
+tap_like "$seen" 'Seen' "the server has the message marked \\Seen"
+tmux_send pager q
+tap_is "$(tmux_wait_exit pager 10)" 0 "q quits"
+
 # -f URL with the options given globally, and push <quit> after the first
 # screen: the way bench/ measures the time to a usable index.
 tmux_start push 120 30 "$SKUA" -F /dev/null \

@@ -17,6 +17,7 @@
 #include "backend/imap/imap.h"
 #include "backend/types.h"
 #include "mime/mime.h"
+#include "mime/render.h"
 #include "net/conn.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -675,6 +676,419 @@ imap_fetch_envelopes(struct backend *be, const struct request *req,
 	return check(d, r, "UID FETCH", err);
 }
 
+/* The parameter name of a part (charset, format, name), or NULL. */
+static const char *
+param(const struct mailimap_body_fld_param *params, const char *name)
+{
+	clistiter *it;
+
+	if (params == NULL)
+		return NULL;
+	for (it = clist_begin(params->pa_list); it != NULL;
+	     it = clist_next(it)) {
+		const struct mailimap_single_body_fld_param *p =
+		    clist_content(it);
+
+		if (g_ascii_strcasecmp(p->pa_name, name) == 0)
+			return p->pa_value;
+	}
+	return NULL;
+}
+
+/* One leaf of a BODYSTRUCTURE, flattened. */
+struct leaf {
+	char *section;
+	char *type; /* lower case "text/plain" */
+	const struct mailimap_body_fields *fields;
+	const struct mailimap_body_ext_1part *ext;
+	bool in_alternative;
+	unsigned alt_group; /* which multipart/alternative it belongs to */
+};
+
+static void
+leaf_free(struct leaf *l)
+{
+	g_free(l->section);
+	g_free(l->type);
+	g_free(l);
+}
+
+static const char *const basic_types[] = { "application", "audio", "image",
+	"message", "video" };
+
+#define MAX_PARTS 1000
+#define MAX_DEPTH 32
+
+/* Walk body depth-first, appending leaves with their IMAP section numbers. */
+static void
+walk_body(const struct mailimap_body *body, const char *prefix, int depth,
+    unsigned alt, unsigned *next_alt, GPtrArray *leaves)
+{
+	if (body == NULL || depth > MAX_DEPTH || leaves->len >= MAX_PARTS)
+		return;
+	if (body->bd_type == MAILIMAP_BODY_MPART) {
+		const struct mailimap_body_type_mpart *mp =
+		    body->bd_data.bd_body_mpart;
+		unsigned n = 1, group = alt;
+		clistiter *it;
+
+		if (g_ascii_strcasecmp(mp->bd_media_subtype, "alternative") ==
+		    0)
+			group = ++*next_alt;
+		for (it = clist_begin(mp->bd_list); it != NULL;
+		     it = clist_next(it), n++) {
+			g_autofree char *sec = *prefix != '\0'
+			    ? g_strdup_printf("%s.%u", prefix, n)
+			    : g_strdup_printf("%u", n);
+
+			walk_body(clist_content(it), sec, depth + 1, group,
+			    next_alt, leaves);
+		}
+		return;
+	}
+	{
+		const struct mailimap_body_type_1part *one =
+		    body->bd_data.bd_body_1part;
+		struct leaf *l = g_new0(struct leaf, 1);
+
+		l->section = g_strdup(*prefix != '\0' ? prefix : "1");
+		l->ext = one->bd_ext_1part;
+		l->alt_group = alt;
+		l->in_alternative = alt != 0;
+		switch (one->bd_type) {
+		case MAILIMAP_BODY_TYPE_1PART_TEXT: {
+			g_autofree char *sub = g_ascii_strdown(
+			    one->bd_data.bd_type_text->bd_media_text, -1);
+
+			l->type = g_strconcat("text/", sub, NULL);
+			l->fields = one->bd_data.bd_type_text->bd_fields;
+			break;
+		}
+		case MAILIMAP_BODY_TYPE_1PART_MSG:
+			l->type = g_strdup("message/rfc822");
+			l->fields = one->bd_data.bd_type_msg->bd_fields;
+			break;
+		default: {
+			const struct mailimap_media_basic *m =
+			    one->bd_data.bd_type_basic->bd_media_basic;
+			const char *major = m->med_type >= 0 &&
+				m->med_type < (int)G_N_ELEMENTS(basic_types)
+			    ? basic_types[m->med_type]
+			    : (m->med_basic_type != NULL ? m->med_basic_type
+							 : "application");
+			g_autofree char *t =
+			    g_strdup_printf("%s/%s", major, m->med_subtype);
+
+			l->type = g_ascii_strdown(t, -1);
+			l->fields = one->bd_data.bd_type_basic->bd_fields;
+			break;
+		}
+		}
+		g_ptr_array_add(leaves, l);
+	}
+}
+
+static bool
+is_attachment(const struct leaf *l)
+{
+	return l->ext != NULL && l->ext->bd_disposition != NULL &&
+	    g_ascii_strcasecmp(l->ext->bd_disposition->dsp_type,
+		"attachment") == 0;
+}
+
+/*
+ * The leaf to show: in an alternative group text/plain wins over
+ * text/html; otherwise the first inline text part.
+ */
+static const struct leaf *
+choose_text(GPtrArray *leaves)
+{
+	const struct leaf *html = NULL;
+
+	for (guint i = 0; i < leaves->len; i++) {
+		const struct leaf *l = leaves->pdata[i];
+
+		if (is_attachment(l))
+			continue;
+		if (strcmp(l->type, "text/plain") == 0)
+			return l;
+		if (html == NULL && strcmp(l->type, "text/html") == 0)
+			html = l;
+	}
+	return html;
+}
+
+static const char *
+encoding_name(const struct mailimap_body_fld_enc *enc)
+{
+	static const char *const names[] = { "7bit", "8bit", "binary", "base64",
+		"quoted-printable" };
+
+	if (enc == NULL)
+		return NULL;
+	if (enc->enc_type >= 0 && enc->enc_type < (int)G_N_ELEMENTS(names))
+		return names[enc->enc_type];
+	return enc->enc_value;
+}
+
+/* The shown headers of a HEADER.FIELDS block, unfolded and decoded. */
+static char *
+decode_header_block(const char *block, size_t len)
+{
+	g_autofree char *text = g_strndup(block, len);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+	GString *cur = g_string_new(NULL);
+
+	for (size_t i = 0; lines[i] != NULL; i++) {
+		char *l = lines[i];
+		size_t n = strlen(l);
+
+		if (n > 0 && l[n - 1] == '\r')
+			l[--n] = '\0';
+		if ((l[0] == ' ' || l[0] == '\t') && cur->len > 0) {
+			g_string_append_c(cur, ' ');
+			g_string_append(cur, g_strchug(l));
+			continue;
+		}
+		if (cur->len > 0) {
+			const char *colon = strchr(cur->str, ':');
+
+			if (colon != NULL) {
+				g_autofree char *value =
+				    mime_decode_header(colon + 1);
+
+				g_string_append_printf(out, "%.*s: %s\n",
+				    (int)(colon - cur->str), cur->str,
+				    g_strstrip(value));
+			}
+		}
+		g_string_assign(cur, l);
+	}
+	g_string_free(cur, TRUE);
+	return g_string_free(out, FALSE);
+}
+
+/* UID FETCH one item of uid; *data_out gets the section's bytes. */
+struct one_fetch {
+	struct mailimap_body *body; /* BODYSTRUCTURE, stolen */
+	char *header;		    /* HEADER.FIELDS block */
+	size_t header_len;
+	char *part; /* BODY[section] */
+	size_t part_len;
+	uint32_t flags;
+	bool seen_flags;
+};
+
+static void
+on_one_att(struct mailimap_msg_att *att, void *context)
+{
+	struct one_fetch *of = context;
+	clistiter *it;
+
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *st;
+
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
+			of->flags = fetch_flags(item->att_data.att_dyn);
+			of->seen_flags = true;
+			continue;
+		}
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		if (st->att_type == MAILIMAP_MSG_ATT_BODYSTRUCTURE &&
+		    of->body == NULL) {
+			/* Keep it past the handler: libetpan frees att after.
+			 */
+			of->body = st->att_data.att_bodystructure;
+			st->att_data.att_bodystructure = NULL;
+		} else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+		    st->att_data.att_body_section != NULL &&
+		    st->att_data.att_body_section->sec_body_part != NULL) {
+			const struct mailimap_msg_att_body_section *bs =
+			    st->att_data.att_body_section;
+			bool is_header = bs->sec_section != NULL &&
+			    bs->sec_section->sec_spec != NULL &&
+			    bs->sec_section->sec_spec->sec_type ==
+				MAILIMAP_SECTION_SPEC_SECTION_MSGTEXT;
+
+			if (is_header && of->header == NULL) {
+				of->header = g_memdup2(bs->sec_body_part,
+				    bs->sec_length + 1);
+				of->header_len = bs->sec_length;
+			} else if (!is_header && of->part == NULL) {
+				of->part = g_memdup2(bs->sec_body_part,
+				    bs->sec_length + 1);
+				of->part_len = bs->sec_length;
+			}
+		}
+	}
+}
+
+static int
+fetch_one(struct imap *d, uint32_t uid, struct mailimap_fetch_type *ft,
+    struct one_fetch *of)
+{
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	clist *result = NULL;
+	int r;
+
+	mailimap_set_progress_callback(d->session, NULL, on_progress, NULL);
+	mailimap_set_msg_att_handler(d->session, on_one_att, of);
+	r = mailimap_uid_fetch(d->session, set, ft, &result);
+	if (d->session != NULL) {
+		mailimap_set_msg_att_handler(d->session, NULL, NULL);
+		mailimap_set_progress_callback(d->session, NULL, NULL, NULL);
+	}
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	return r;
+}
+
+static struct mailimap_section *
+section_of(const char *dotted)
+{
+	clist *ids = clist_new();
+	g_auto(GStrv) nums = g_strsplit(dotted, ".", -1);
+
+	for (size_t i = 0; nums[i] != NULL; i++) {
+		uint32_t *n = malloc(sizeof(*n));
+
+		*n = (uint32_t)g_ascii_strtoull(nums[i], NULL, 10);
+		clist_append(ids, n);
+	}
+	return mailimap_section_new_part(mailimap_section_part_new(ids));
+}
+
+static bool
+imap_fetch_message(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	static const char *const shown[] = { "Date", "From", "To", "Cc",
+		"Reply-To", "Subject" };
+	struct imap *d = imap_of(be);
+	struct one_fetch of = { 0 };
+	struct mailimap_fetch_type *ft;
+	struct message_text *mt;
+	g_autoptr(GPtrArray) leaves =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)leaf_free);
+	const struct leaf *text;
+	unsigned groups = 0;
+	clist *hdrs;
+	int r;
+
+	if (!ensure_session(be, err) || !select_folder(d, req->folder, err))
+		return false;
+	/* First the structure and the shown headers, never the body. */
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_flags());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_bodystructure());
+	hdrs = clist_new();
+	for (size_t i = 0; i < G_N_ELEMENTS(shown); i++)
+		clist_append(hdrs, strdup(shown[i]));
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(
+		mailimap_section_new_header_fields(
+		    mailimap_header_list_new(hdrs))));
+	r = fetch_one(d, req->uid, ft, &of);
+	if (!check(d, r, "UID FETCH", err))
+		goto fail;
+	if (of.body == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+		    "message %u is gone from the server", req->uid);
+		goto fail;
+	}
+	walk_body(of.body, "", 0, 0, &groups, leaves);
+	mt = g_new0(struct message_text, 1);
+	mt->uid = req->uid;
+	mt->headers = of.header != NULL
+	    ? decode_header_block(of.header, of.header_len)
+	    : g_strdup("");
+	mt->parts =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)part_info_free);
+	for (guint i = 0; i < leaves->len; i++) {
+		const struct leaf *l = leaves->pdata[i];
+		struct part_info *pi = g_new0(struct part_info, 1);
+		const char *name = NULL;
+
+		pi->section = g_strdup(l->section);
+		pi->type = g_strdup(l->type);
+		pi->size = l->fields != NULL ? l->fields->bd_size : 0;
+		if (l->ext != NULL && l->ext->bd_disposition != NULL)
+			name = param(l->ext->bd_disposition->dsp_attributes,
+			    "filename");
+		if (name == NULL && l->fields != NULL)
+			name = param(l->fields->bd_parameter, "name");
+		pi->name = name != NULL ? mime_decode_header(name) : NULL;
+		g_ptr_array_add(mt->parts, pi);
+	}
+	/* Then only the part shown. */
+	text = choose_text(leaves);
+	if (text != NULL) {
+		const struct mailimap_body_fld_param *prm =
+		    text->fields != NULL ? text->fields->bd_parameter : NULL;
+		const char *format = param(prm, "format");
+		const char *delsp = param(prm, "delsp");
+
+		ft = mailimap_fetch_type_new_fetch_att_list_empty();
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section(
+			section_of(text->section)));
+		r = fetch_one(d, req->uid, ft, &of);
+		if (!check(d, r, "UID FETCH", err)) {
+			message_text_free(mt);
+			goto fail;
+		}
+		mt->shown_type = g_strdup(text->type);
+		mt->body = mime_render_part(of.part != NULL ? of.part : "",
+		    of.part_len, text->type,
+		    text->fields != NULL
+			? encoding_name(text->fields->bd_encoding)
+			: NULL,
+		    param(prm, "charset"),
+		    format != NULL && g_ascii_strcasecmp(format, "flowed") == 0,
+		    delsp != NULL && g_ascii_strcasecmp(delsp, "yes") == 0);
+	} else {
+		mt->body = g_strdup("");
+	}
+	mt->flags = of.flags;
+	/* Opening a message marks it read, as in mutt. */
+	if (!(of.flags & MSG_SEEN)) {
+		struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+		struct mailimap_set *set = mailimap_set_new_single(req->uid);
+		struct mailimap_store_att_flags *sf;
+
+		mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+		sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+		r = mailimap_uid_store(d->session, set, sf);
+		mailimap_store_att_flags_free(sf);
+		mailimap_set_free(set);
+		if (r == MAILIMAP_NO_ERROR)
+			mt->flags |= MSG_SEEN;
+		else if (!check(d, r, "UID STORE", err)) {
+			message_text_free(mt);
+			goto fail;
+		}
+	}
+	sink_message(sink, mt);
+	mailimap_body_free(of.body);
+	g_free(of.header);
+	g_free(of.part);
+	return true;
+fail:
+	if (of.body != NULL)
+		mailimap_body_free(of.body);
+	g_free(of.header);
+	g_free(of.part);
+	return false;
+}
+
 static void
 imap_free(struct backend *be)
 {
@@ -702,6 +1116,7 @@ static const struct backend_ops imap_ops = {
 	.list_folders = imap_list_folders,
 	.open_folder = imap_open_folder,
 	.fetch_envelopes = imap_fetch_envelopes,
+	.fetch_message = imap_fetch_message,
 	.free = imap_free,
 };
 
