@@ -68,6 +68,7 @@ folder_state_free(struct folder_state *fs)
 		return;
 	if (fs->uids != NULL)
 		g_array_unref(fs->uids);
+	g_free(fs->name);
 	g_free(fs);
 }
 

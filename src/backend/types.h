@@ -127,6 +127,7 @@ void message_text_free(struct message_text *mt);
 
 /* What opening a folder tells: its identity and its UIDs in order. */
 struct folder_state {
+	char *name; /* for display, UTF-8 */
 	uint32_t uidvalidity;
 	uint32_t exists;
 	GArray *uids; /* uint32_t, display order */

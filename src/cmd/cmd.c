@@ -12,6 +12,7 @@
 #include "core/core.h"
 #include "core/folder.h"
 #include "ui/ui.h"
+#include "ui/view-folders.h"
 #include "ui/view-index.h"
 #include "ui/view-pager.h"
 #include "util/path.h"
@@ -28,6 +29,8 @@ ask_quit_cb(bool yes, void *data)
 	if (yes)
 		do_quit(data);
 }
+
+static void show_index(struct core *core);
 
 static void
 cmd_quit(struct core *core)
@@ -155,6 +158,18 @@ cmd_select_entry(struct core *core)
 	struct view *v = ui_top_view();
 	struct account *acc;
 
+	if (v != NULL && strcmp(v->context, "folders") == 0) {
+		const char *name = view_folders_selected(v);
+
+		if (name == NULL) {
+			ui_beep();
+			return;
+		}
+		core_open_folder(core, v->data, name);
+		show_index(core);
+		return;
+	}
+
 	if (v == NULL || strcmp(v->context, "accounts") != 0 ||
 	    v->cursor >= (int)core->accounts->len) {
 		ui_beep();
@@ -219,12 +234,75 @@ cmd_previous_message(struct core *core)
 	step_message(core, -1);
 }
 
+/* After a folder is chosen: back to its index (made if need be). */
+static void
+show_index(struct core *core)
+{
+	struct view *v;
+
+	while (ui_top_view() != NULL &&
+	    strcmp(ui_top_view()->context, "index") != 0 && ui_pop_view())
+		;
+	v = ui_top_view();
+	if (v == NULL || strcmp(v->context, "index") != 0) {
+		v = view_index_new(core);
+		view_set_hint(v, keymap_hint("index"));
+		ui_push_view(v);
+	}
+	v->cursor = 0;
+	v->top = 0;
+}
+
+static void
+cmd_folder_list(struct core *core)
+{
+	struct account *acc = core_current_account(core);
+	struct view *v;
+
+	if (acc == NULL || acc->worker == NULL) {
+		ui_error("no account is open");
+		return;
+	}
+	core_list_folders(core, acc);
+	if (ui_find_view("folders") != NULL)
+		return;
+	v = view_folders_new(acc);
+	view_set_hint(v, keymap_hint("folders"));
+	ui_push_view(v);
+}
+
+static void
+change_folder_cb(const char *text, void *data)
+{
+	struct core *core = data;
+	struct account *acc = core_current_account(core);
+
+	if (text == NULL || *text == '\0' || acc == NULL || acc->worker == NULL)
+		return;
+	core_open_folder(core, acc, text);
+	show_index(core);
+}
+
+static void
+cmd_change_folder(struct core *core)
+{
+	struct account *acc = core_current_account(core);
+
+	if (acc == NULL || acc->worker == NULL) {
+		ui_error("no account is open");
+		return;
+	}
+	ui_prompt("Open folder: ", NULL, change_folder_cb, core);
+}
+
 /* clang-format off */
 static const struct cmd_entry table[] = {
+	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
 	{ "display-message", cmd_display_message, "show the selected message" },
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
 	{ "exit",           cmd_exit,           "leave this screen" },
 	{ "first-entry",    cmd_first_entry,    "go to the first line" },
+	{ "folder-list",    cmd_folder_list,    "list the account's folders" },
 	{ "help",           cmd_help,           "show the keys of this screen" },
 	{ "last-entry",     cmd_last_entry,     "go to the last line" },
 	{ "next-entry",     cmd_next_entry,     "move down one line" },

@@ -30,6 +30,12 @@ static const struct binding bindings[] = {
 	{ "index",    'q',                      "quit" },
 	{ "index",    '\r',                     "display-message" },
 	{ "index",    UI_KEY_ENTER,             "display-message" },
+	{ "index",    'c',                      "change-folder" },
+	{ "index",    'y',                      "folder-list" },
+	{ "folders",  'q',                      "exit" },
+	{ "folders",  '\r',                     "select-entry" },
+	{ "folders",  UI_KEY_ENTER,             "select-entry" },
+	{ "folders",  'c',                      "change-folder" },
 	{ "pager",    'q',                      "exit" },
 	{ "pager",    'i',                      "exit" },
 	{ "pager",    'j',                      "next-message" },
@@ -61,7 +67,8 @@ static const struct {
 	{ "welcome", "q:Quit  ?:Help  ::Command" },
 	{ "accounts", "q:Quit  Enter:Open  ?:Help  ::Command" },
 	{ "help", "q:Back  j/k:Scroll  ?:Help" },
-	{ "index", "q:Quit  Enter:Open  j/k:Move  x:Accounts  ?:Help" },
+	{ "index", "q:Quit  Enter:Open  c:Change folder  y:Folders  ?:Help" },
+	{ "folders", "q:Back  Enter:Open  c:Change folder  ?:Help" },
 	{ "pager", "i:Index  j/k:Next/Prev  Space:Page  ?:Help" },
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "backend/types.h"
 #include "backend/worker.h"
 #include "config/config.h"
 #include "config/options.h"
@@ -18,6 +19,8 @@ static void
 account_free(struct account *acc)
 {
 	worker_free(acc->worker);
+	if (acc->folders != NULL)
+		g_ptr_array_unref(acc->folders);
 	g_free(acc->name);
 	url_free(acc->url);
 	g_free(acc->path);
@@ -152,6 +155,67 @@ core_account_open(struct core *core, struct account *acc, GError **err)
 					   : opt_string(acc->opts, "spoolfile");
 	folder_open(core, acc, name != NULL && *name != '\0' ? name : "INBOX");
 	return true;
+}
+
+/* INBOX first, then by name. */
+static int
+cmp_folders(gconstpointer a, gconstpointer b)
+{
+	const struct folder_info *x = *(const struct folder_info *const *)a;
+	const struct folder_info *y = *(const struct folder_info *const *)b;
+
+	if ((x->flags & FOLDER_INBOX) != (y->flags & FOLDER_INBOX))
+		return x->flags & FOLDER_INBOX ? -1 : 1;
+	return g_utf8_collate(x->name, y->name);
+}
+
+static void
+on_folders(const struct reply *reply, void *data)
+{
+	struct account *acc = data;
+
+	if (reply->kind == REPLY_FOLDERS) {
+		struct reply *r = (struct reply *)reply;
+
+		if (acc->folders != NULL)
+			g_ptr_array_unref(acc->folders);
+		/* Steal the list from the reply. */
+		acc->folders = r->folders;
+		r->folders = NULL;
+		g_ptr_array_sort(acc->folders, cmp_folders);
+	} else if (reply->kind == REPLY_ERROR) {
+		core_status(acc->core, "%s: %s", acc->name,
+		    reply->error->message);
+	}
+	if (reply_is_terminal(reply))
+		acc->listing = false;
+	core_changed(acc->core);
+}
+
+void
+core_list_folders(struct core *core, struct account *acc)
+{
+	if (acc->worker == NULL || acc->listing)
+		return;
+	acc->listing = true;
+	worker_post(acc->worker, request_new(REQ_LIST_FOLDERS), on_folders,
+	    acc);
+}
+
+void
+core_open_folder(struct core *core, struct account *acc, const char *name)
+{
+	if (acc->worker == NULL)
+		return;
+	folder_open(core, acc, name);
+}
+
+struct account *
+core_current_account(struct core *core)
+{
+	if (core->folder != NULL)
+		return core->folder->acc;
+	return core->accounts->len > 0 ? core->accounts->pdata[0] : NULL;
 }
 
 void

@@ -31,7 +31,9 @@ struct account {
 	char *path;		   /* local: the Maildir, ~ expanded */
 	char *initial_folder;	   /* folder to open first; NULL: spoolfile */
 	struct worker *worker;	   /* NULL until core_account_start() */
-	struct core *core;	   /* back pointer, for reply callbacks */
+	GPtrArray *folders; /* struct folder_info *, from the last listing */
+	bool listing;	    /* a folder listing is under way */
+	struct core *core;  /* back pointer, for reply callbacks */
 };
 
 /* Called when the model changed and views should redraw. */
@@ -70,6 +72,12 @@ void core_account_start(struct core *core, struct account *acc,
  * (SKUA_ERROR_NOT_SUPPORTED) when no driver serves the account's kind.
  */
 bool core_account_open(struct core *core, struct account *acc, GError **err);
+/* Ask the account's server for its folders (into acc->folders). */
+void core_list_folders(struct core *core, struct account *acc);
+/* Open the folder name (as the user or the list names it) on acc. */
+void core_open_folder(struct core *core, struct account *acc, const char *name);
+/* The account of the open folder, else the first one; NULL if none. */
+struct account *core_current_account(struct core *core);
 /* Tell the views that the model changed. */
 void core_changed(struct core *core);
 /* Record a message for the status line (printf-style). */

@@ -69,6 +69,10 @@ on_opened(const struct reply *reply, void *data)
 		const GArray *uids = reply->folder->uids;
 
 		f->uidvalidity = reply->folder->uidvalidity;
+		if (reply->folder->name != NULL) {
+			g_free(f->display);
+			f->display = g_strdup(reply->folder->name);
+		}
 		g_array_set_size(f->rows, 0);
 		g_hash_table_remove_all(f->by_uid);
 		for (guint i = 0; i < uids->len; i++) {
@@ -87,7 +91,7 @@ on_opened(const struct reply *reply, void *data)
 		f->load = FOLDER_FAILED;
 		g_free(f->error);
 		f->error = g_strdup(reply->error->message);
-		core_status(core, "cannot open '%s': %s", f->name,
+		core_status(core, "cannot open '%s': %s", f->display,
 		    reply->error->message);
 		break;
 	case REPLY_UNSUPPORTED:
@@ -113,6 +117,7 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	g_assert(acc->worker != NULL);
 	f->acc = acc;
 	f->name = g_strdup(name);
+	f->display = g_strdup(name);
 	f->load = FOLDER_OPENING;
 	f->rows = g_array_new(FALSE, FALSE, sizeof(struct msg_row));
 	f->by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -138,6 +143,7 @@ folder_free(struct folder *f)
 	g_array_free(f->rows, TRUE);
 	g_hash_table_destroy(f->by_uid);
 	g_free(f->name);
+	g_free(f->display);
 	g_free(f->error);
 	message_text_free(f->message);
 	g_free(f->message_error);

@@ -36,7 +36,8 @@ struct msg_row {
 
 struct folder {
 	struct account *acc;
-	char *name; /* server name */
+	char *name;    /* server name */
+	char *display; /* for display: decoded once the folder is open */
 	enum folder_load load;
 	char *error;
 	uint32_t uidvalidity;

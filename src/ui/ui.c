@@ -210,6 +210,14 @@ ui_put_line(int y, const char *safe, int cols, bool highlight)
 }
 
 void
+ui_put_text(int y, const char *text, int cols, bool highlight)
+{
+	g_autofree char *safe = text_sanitize(text, -1);
+
+	ui_put_line(y, safe, cols, highlight);
+}
+
+void
 ui_put_styled(int y, const char *safe, int cols, enum ui_style style)
 {
 	int attr = style == UI_STYLE_QUOTED ? COLOR_PAIR(PAIR_QUOTED) : 0;

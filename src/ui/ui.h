@@ -118,6 +118,8 @@ struct view *view_new_with_ops(const struct view_ops *ops, const char *context,
 void view_set_title(struct view *v, const char *title);
 /* Draw safe text at (y, x) in exactly cols columns, highlighted or not. */
 void ui_put_line(int y, const char *safe, int cols, bool highlight);
+/* The same for untrusted text, sanitised here. */
+void ui_put_text(int y, const char *text, int cols, bool highlight);
 enum ui_style {
 	UI_STYLE_NORMAL,
 	UI_STYLE_QUOTED, /* quoted text in the pager */

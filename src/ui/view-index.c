@@ -60,18 +60,18 @@ index_draw(struct view *v, int top, int rows, int cols)
 	}
 	switch (f->load) {
 	case FOLDER_OPENING:
-		title = g_strdup_printf("%s (opening...)", f->name);
+		title = g_strdup_printf("%s (opening...)", f->display);
 		break;
 	case FOLDER_FAILED:
-		title = g_strdup_printf("%s (not open)", f->name);
+		title = g_strdup_printf("%s (not open)", f->display);
 		ui_put_line(top, f->error != NULL ? f->error : "", cols, false);
 		break;
 	case FOLDER_OPEN:
 		if (f->fetched < folder_count(f))
 			title = g_strdup_printf("%s [Msgs:%u, headers %u]",
-			    f->name, folder_count(f), f->fetched);
+			    f->display, folder_count(f), f->fetched);
 		else
-			title = g_strdup_printf("%s [Msgs:%u]", f->name,
+			title = g_strdup_printf("%s [Msgs:%u]", f->display,
 			    folder_count(f));
 		break;
 	}

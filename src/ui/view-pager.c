@@ -151,7 +151,7 @@ pager_draw(struct view *v, int top, int rows, int cols)
 		    ? 100
 		    : MIN(100, (v->top + rows) * 100 / total);
 		g_autofree char *title =
-		    g_strdup_printf("%s: message %u (%d%%)", f->name,
+		    g_strdup_printf("%s: message %u (%d%%)", f->display,
 			f->message->uid, pct);
 
 		view_set_title(v, title);

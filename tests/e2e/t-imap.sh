@@ -176,6 +176,43 @@ tap_like "$seen" 'Seen' "the server has the message marked \\Seen"
 tmux_send pager q
 tap_is "$(tmux_wait_exit pager 10)" 0 "q quits"
 
+# Folders: the list with counts and a non-ASCII name, y to list, Enter to
+# open one, c to open one by name.
+mail_generate alice Lists/skua-dev 20 3 >/dev/null
+e2e_doveadm mailbox create -u alice 'Données' >/dev/null 2>&1 || true
+mail_deliver alice 'Données' <<'MSG'
+From: Claire <claire@example.fr>
+To: alice@example.com
+Subject: compte rendu
+Date: Mon, 23 Nov 2026 09:00:00 +0000
+Message-ID: <fr-1@example.fr>
+
+Bonjour.
+MSG
+tmux_start folders 120 30 "$SKUA" -F "$E2E_TMP/imaps.rc"
+tmux_wait_for folders 'INBOX \[Msgs:' 20 >/dev/null
+tmux_send folders y
+tap_check "y lists the folders with their unread/total counts" \
+	tmux_wait_for folders '^N +1/1 +Données$' 20
+tap_check "nested folders are shown under their parent" \
+	tmux_wait_for folders '^. +[0-9/]+ +  skua-dev$'
+# Step the cursor (the highlighted line) to Données.
+for _ in $(seq 12); do
+	tmux_capture folders -e | grep -Eq $'\e\\[[0-9;]*7m.*Données' && break
+	tmux_send folders j
+done
+tmux_send folders Enter
+tap_check "Enter opens the selected folder (decoded name)" \
+	tmux_wait_for folders 'Données \[Msgs:1\]' 20
+tap_check "its message is listed" tmux_wait_for folders 'compte rendu'
+tmux_send folders c
+tmux_send_text folders 'Lists.skua-dev'
+tmux_send folders Enter
+tap_check "c opens a folder by name" \
+	tmux_wait_for folders 'Lists\.skua-dev \[Msgs:20\]' 20
+tmux_send folders q
+tap_is "$(tmux_wait_exit folders 10)" 0 "q quits"
+
 # -f URL with the options given globally, and push <quit> after the first
 # screen: the way bench/ measures the time to a usable index.
 tmux_start push 120 30 "$SKUA" -F /dev/null \

@@ -42,6 +42,7 @@ fake_open(struct backend *be, const struct request *req,
 		return false;
 	}
 	fs = g_new0(struct folder_state, 1);
+	fs->name = g_strdup(req->folder);
 	fs->uidvalidity = 42;
 	fs->exists = fk->n;
 	fs->uids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), fk->n);

@@ -324,8 +324,17 @@ imap_list_folders(struct backend *be, const struct request *req,
 static bool
 select_folder(struct imap *d, const char *name, GError **err)
 {
+	g_autofree char *encoded = NULL;
 	int r;
 
+	/* A name typed by the user is UTF-8; the server wants mUTF-7. */
+	for (const char *p = name; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80) {
+			encoded = imap_utf7_encode(name);
+			name = encoded;
+			break;
+		}
+	}
 	if (d->selected != NULL && strcmp(d->selected, name) == 0)
 		return true;
 	g_clear_pointer(&d->selected, g_free);
@@ -372,6 +381,7 @@ imap_open_folder(struct backend *be, const struct request *req,
 	if (!check(d, r, "UID SEARCH", err))
 		return false;
 	fs = g_new0(struct folder_state, 1);
+	fs->name = imap_utf7_decode_lossy(req->folder);
 	fs->uidvalidity = d->session->imap_selection_info != NULL
 	    ? d->session->imap_selection_info->sel_uidvalidity
 	    : 0;
