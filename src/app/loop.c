@@ -166,6 +166,10 @@ on_replies(gint fd, GIOCondition cond, gpointer data)
 
 	reply_queue_dispatch(loop->core->rq);
 	/* What went wrong in the background goes to the message line. */
+	if (loop->core->notice != NULL) {
+		ui_message("%s", loop->core->notice);
+		g_clear_pointer(&loop->core->notice, g_free);
+	}
 	if (loop->core->status != NULL) {
 		ui_error("%s", loop->core->status);
 		g_clear_pointer(&loop->core->status, g_free);

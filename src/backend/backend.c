@@ -22,6 +22,9 @@ request_free(struct request *req)
 	if (req == NULL)
 		return;
 	g_free(req->folder);
+	g_free(req->section);
+	g_free(req->encoding);
+	g_free(req->path);
 	if (req->uids != NULL)
 		g_array_unref(req->uids);
 	g_free(req);
@@ -45,6 +48,7 @@ part_info_free(struct part_info *pi)
 	g_free(pi->section);
 	g_free(pi->type);
 	g_free(pi->name);
+	g_free(pi->encoding);
 	g_free(pi);
 }
 

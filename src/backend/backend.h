@@ -63,6 +63,7 @@ struct backend_ops {
 	backend_op *open_folder;	  /* sink_folder() */
 	backend_op *fetch_envelopes;	  /* sink_envelopes(), in batches */
 	backend_op *fetch_message;	  /* sink_message() */
+	backend_op *save_part;		  /* writes req->path */
 	void (*free)(struct backend *be); /* frees be and its data */
 };
 

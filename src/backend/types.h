@@ -19,6 +19,7 @@ enum request_kind {
 	REQ_OPEN_FOLDER,     /* select folder; reply: its UIDs in order */
 	REQ_FETCH_ENVELOPES, /* the envelopes of uids in folder */
 	REQ_FETCH_MESSAGE, /* the shown text of uid in folder; marks it seen */
+	REQ_SAVE_PART,	   /* fetch one part of uid and write it to path */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -36,7 +37,10 @@ struct request {
 	enum request_kind kind;
 	char *folder;	    /* OPEN_FOLDER, FETCH_ENVELOPES: server name */
 	GArray *uids;	    /* FETCH_ENVELOPES: uint32_t */
-	uint32_t uid;	    /* FETCH_MESSAGE */
+	uint32_t uid;	    /* FETCH_MESSAGE, SAVE_PART */
+	char *section;	    /* SAVE_PART: "2", "1.3" */
+	char *encoding;	    /* SAVE_PART: its transfer encoding */
+	char *path;	    /* SAVE_PART: a new file to create */
 	enum sort_key sort; /* OPEN_FOLDER */
 	bool reverse;	    /* OPEN_FOLDER: newest (largest) first */
 };
@@ -105,10 +109,11 @@ void folder_info_free(struct folder_info *fi);
 
 /* A part of a message, for the attachment list. */
 struct part_info {
-	char *section; /* IMAP section: "2", "1.3" */
-	char *type;    /* "application/pdf" */
-	char *name;    /* file name, decoded; NULL if none */
-	uint32_t size; /* encoded size */
+	char *section;	/* IMAP section: "2", "1.3" */
+	char *type;	/* "application/pdf" */
+	char *name;	/* file name, decoded; NULL if none */
+	char *encoding; /* transfer encoding, NULL: 7bit */
+	uint32_t size;	/* encoded size */
 };
 
 void part_info_free(struct part_info *pi);

@@ -247,6 +247,9 @@ run_request(struct worker *w, struct request *req)
 	case REQ_FETCH_MESSAGE:
 		op = ops->fetch_message;
 		break;
+	case REQ_SAVE_PART:
+		op = ops->save_part;
+		break;
 	case REQ_QUIT:
 		g_assert_not_reached();
 	}

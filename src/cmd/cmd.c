@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/types.h"
 #include "cmd/cmd.h"
 #include "cmd/keymap.h"
 #include "config/config.h"
@@ -12,6 +13,7 @@
 #include "core/core.h"
 #include "core/folder.h"
 #include "ui/ui.h"
+#include "ui/view-attach.h"
 #include "ui/view-folders.h"
 #include "ui/view-index.h"
 #include "ui/view-pager.h"
@@ -295,6 +297,63 @@ cmd_change_folder(struct core *core)
 	ui_prompt("Open folder: ", NULL, change_folder_cb, core);
 }
 
+static void
+cmd_view_attachments(struct core *core)
+{
+	struct view *index = ui_find_view("index"), *v;
+	struct folder *f = core->folder;
+
+	if (index == NULL || f == NULL || f->load != FOLDER_OPEN ||
+	    folder_count(f) == 0) {
+		ui_beep();
+		return;
+	}
+	/* From the index, the selected message is fetched first. */
+	if (ui_find_view("pager") == NULL)
+		folder_open_message(f, (unsigned)index->cursor);
+	v = view_attach_new(core);
+	view_set_hint(v, keymap_hint("attach"));
+	ui_push_view(v);
+}
+
+static void
+save_cb(const char *text, void *data)
+{
+	struct core *core = data;
+	struct view *v = ui_find_view("attach");
+	g_autofree char *path = NULL;
+
+	if (text == NULL || *text == '\0' || v == NULL || core->folder == NULL)
+		return;
+	path = path_expand(text, NULL);
+	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		ui_error("'%s' exists; not overwritten", path);
+		return;
+	}
+	folder_save_part(core->folder, (unsigned)v->cursor, path);
+	ui_message("saving '%s'...", path);
+}
+
+static void
+cmd_save_attachment(struct core *core)
+{
+	struct view *v = ui_top_view();
+	struct folder *f = core->folder;
+	const struct part_info *pi;
+	g_autofree char *fallback = NULL, *name = NULL;
+
+	if (v == NULL || strcmp(v->context, "attach") != 0 || f == NULL ||
+	    f->message == NULL || v->cursor >= (int)f->message->parts->len) {
+		ui_beep();
+		return;
+	}
+	pi = f->message->parts->pdata[v->cursor];
+	fallback = g_strdup_printf("attachment-%s", pi->section);
+	/* The name comes from the mail: never a path, never hidden. */
+	name = path_safe_name(pi->name, fallback);
+	ui_prompt("Save to file: ", name, save_cb, core);
+}
+
 /* clang-format off */
 static const struct cmd_entry table[] = {
 	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
@@ -313,7 +372,9 @@ static const struct cmd_entry table[] = {
 	{ "previous-page",  cmd_previous_page,  "move up one page" },
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
+	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
+	{ "view-attachments", cmd_view_attachments, "list the parts of the message" },
 };
 /* clang-format on */
 

@@ -36,6 +36,10 @@ static const struct binding bindings[] = {
 	{ "folders",  '\r',                     "select-entry" },
 	{ "folders",  UI_KEY_ENTER,             "select-entry" },
 	{ "folders",  'c',                      "change-folder" },
+	{ "index",    'v',                      "view-attachments" },
+	{ "pager",    'v',                      "view-attachments" },
+	{ "attach",   's',                      "save-attachment" },
+	{ "attach",   'q',                      "exit" },
 	{ "pager",    'q',                      "exit" },
 	{ "pager",    'i',                      "exit" },
 	{ "pager",    'j',                      "next-message" },
@@ -68,6 +72,7 @@ static const struct {
 	{ "accounts", "q:Quit  Enter:Open  ?:Help  ::Command" },
 	{ "help", "q:Back  j/k:Scroll  ?:Help" },
 	{ "index", "q:Quit  Enter:Open  c:Change folder  y:Folders  ?:Help" },
+	{ "attach", "q:Back  s:Save  j/k:Move  ?:Help" },
 	{ "folders", "q:Back  Enter:Open  c:Change folder  ?:Help" },
 	{ "pager", "i:Index  j/k:Next/Prev  Space:Page  ?:Help" },
 };

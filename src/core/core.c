@@ -50,6 +50,7 @@ core_free(struct core *core)
 	g_ptr_array_free(core->accounts, TRUE);
 	reply_queue_free(core->rq);
 	g_free(core->status);
+	g_free(core->notice);
 	config_free(core->cfg);
 	g_free(core);
 }
@@ -233,6 +234,18 @@ core_status(struct core *core, const char *fmt, ...)
 	g_free(core->status);
 	va_start(ap, fmt);
 	core->status = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	core_changed(core);
+}
+
+void
+core_notice(struct core *core, const char *fmt, ...)
+{
+	va_list ap;
+
+	g_free(core->notice);
+	va_start(ap, fmt);
+	core->notice = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	core_changed(core);
 }

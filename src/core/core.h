@@ -45,7 +45,8 @@ struct core {
 	bool quit_requested;
 	struct reply_queue *rq;	  /* replies of every account's worker */
 	struct folder *folder;	  /* the open folder, or NULL */
-	char *status;		  /* last error or notice for the status line */
+	char *status;		  /* last error, for the message line */
+	char *notice;		  /* last notice, for the message line */
 	core_changed_cb *changed; /* set by the app: marks the views dirty */
 	void *changed_data;
 };
@@ -80,8 +81,10 @@ void core_open_folder(struct core *core, struct account *acc, const char *name);
 struct account *core_current_account(struct core *core);
 /* Tell the views that the model changed. */
 void core_changed(struct core *core);
-/* Record a message for the status line (printf-style). */
+/* Record an error for the message line (printf-style). */
 void core_status(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Record a notice (not an error) for the message line. */
+void core_notice(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* "imaps", "pop", "maildir": for display. */
 const char *account_kind_name(const struct account *acc);

@@ -273,3 +273,57 @@ folder_open_message(struct folder *f, unsigned i)
 	g_clear_pointer(&f->message, message_text_free);
 	worker_post(f->acc->worker, req, on_message, f);
 }
+
+struct save {
+	struct core *core;
+	char *path;
+};
+
+static void
+on_saved(const struct reply *reply, void *data)
+{
+	struct save *sv = data;
+
+	switch (reply->kind) {
+	case REPLY_PROGRESS:
+		core_notice(sv->core,
+		    "saved '%s' (%" G_GUINT64_FORMAT " bytes)", sv->path,
+		    reply->done);
+		break;
+	case REPLY_ERROR:
+		core_status(sv->core, "%s", reply->error->message);
+		break;
+	case REPLY_UNSUPPORTED:
+		core_status(sv->core, "this account cannot save attachments");
+		break;
+	default:
+		break;
+	}
+	if (reply_is_terminal(reply)) {
+		g_free(sv->path);
+		g_free(sv);
+	}
+}
+
+void
+folder_save_part(struct folder *f, unsigned i, const char *path)
+{
+	const struct part_info *pi;
+	struct request *req;
+	struct save *sv;
+
+	if (f->message == NULL || i >= f->message->parts->len)
+		return;
+	pi = f->message->parts->pdata[i];
+	req = request_new(REQ_SAVE_PART);
+	req->folder = g_strdup(f->name);
+	req->uid = f->message->uid;
+	req->section = g_strdup(pi->section);
+	req->encoding = g_strdup(pi->encoding);
+	req->path = g_strdup(path);
+	sv = g_new0(struct save, 1);
+	sv->core = f->acc->core;
+	sv->path = g_strdup(path);
+	/* Not tied to the folder: the file is written even if it closes. */
+	worker_post(f->acc->worker, req, on_saved, sv);
+}

@@ -71,5 +71,10 @@ void folder_want_rows(struct folder *f, unsigned first, unsigned n);
  * the row's flags follow). Replaces the message shown before.
  */
 void folder_open_message(struct folder *f, unsigned i);
+/*
+ * Save part number i of the shown message to path (a new file), fetching
+ * that part only; the result is reported as a notice or an error.
+ */
+void folder_save_part(struct folder *f, unsigned i, const char *path);
 
 #endif

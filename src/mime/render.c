@@ -941,3 +941,13 @@ mime_render_part(const char *data, size_t len, const char *content_type,
 	g_string_free(out, TRUE);
 	return valid;
 }
+
+GBytes *
+mime_decode_transfer(const char *data, size_t len,
+    const char *transfer_encoding)
+{
+	GString *out = transfer_decode(data != NULL ? data : "",
+	    data != NULL ? len : 0, transfer_encoding);
+
+	return g_string_free_to_bytes(out);
+}

@@ -27,4 +27,11 @@ char *mime_render_part(const char *data, size_t len, const char *content_type,
     const char *transfer_encoding, const char *charset, bool flowed,
     bool delsp);
 
+/*
+ * Undo a transfer encoding (base64, quoted-printable; others as they are)
+ * and give the part's bytes, for saving an attachment. Never fails.
+ */
+GBytes *mime_decode_transfer(const char *data, size_t len,
+    const char *transfer_encoding);
+
 #endif

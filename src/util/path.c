@@ -62,3 +62,40 @@ path_expand(const char *path, const char *base_dir)
 		return g_build_filename(base_dir, path, NULL);
 	return g_strdup(path);
 }
+
+char *
+path_safe_name(const char *name, const char *fallback)
+{
+	g_autofree char *valid = NULL;
+	const char *base;
+	GString *out;
+
+	if (name == NULL)
+		return g_strdup(fallback);
+	valid = g_utf8_make_valid(name, -1);
+	/* Only the last component of a path-like name. */
+	base = valid;
+	for (const char *p = valid; *p != '\0'; p++) {
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	}
+	out = g_string_new(NULL);
+	for (const char *p = base; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+			continue;
+		if (out->len == 0 && (c == '.' || c == ' ' || c == '-'))
+			continue;
+		if (out->len + 6 > 200)
+			break;
+		g_string_append_unichar(out, c);
+	}
+	while (out->len > 0 && out->str[out->len - 1] == ' ')
+		g_string_truncate(out, out->len - 1);
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return g_strdup(fallback);
+	}
+	return g_string_free(out, FALSE);
+}

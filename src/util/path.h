@@ -17,4 +17,12 @@ char *path_default_rc(void);
  */
 char *path_expand(const char *path, const char *base_dir);
 
+/*
+ * A file name from untrusted text (an attachment's name): no directory
+ * part, no '/' or '\\', no control characters, no leading dot or blank,
+ * valid UTF-8, at most 200 bytes; fallback when nothing is left. Caller
+ * frees.
+ */
+char *path_safe_name(const char *name, const char *fallback);
+
 #endif

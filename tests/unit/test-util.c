@@ -156,6 +156,38 @@ test_path_xdg(void)
 	g_assert_true(g_str_has_suffix(data, "/.local/share/skua"));
 }
 
+static void
+test_safe_name(void)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "report.pdf", "report.pdf" },
+		{ "../../etc/passwd", "passwd" },
+		{ "/etc/shadow", "shadow" },
+		{ "..\\..\\win.ini", "win.ini" },
+		{ ".bashrc", "bashrc" },
+		{ "-rf", "rf" },
+		{ "a\033[2Jb\nc", "a[2Jbc" },
+		{ "r\xc3\xa9sum\xc3\xa9.pdf", "r\xc3\xa9sum\xc3\xa9.pdf" },
+		{ "bad\xff.txt", "bad\xef\xbf\xbd.txt" },
+		{ "..", "fallback" },
+		{ "", "fallback" },
+		{ "dir/", "fallback" },
+	};
+	g_autofree char *nul = path_safe_name(NULL, "fallback");
+	g_autofree char *big = g_strnfill(1000, 'x');
+	g_autofree char *cut = path_safe_name(big, "f");
+
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_autofree char *got = path_safe_name(t[i].in, "fallback");
+
+		g_assert_cmpstr(got, ==, t[i].want);
+	}
+	g_assert_cmpstr(nul, ==, "fallback");
+	g_assert_cmpuint(strlen(cut), <=, 200);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -170,5 +202,6 @@ main(int argc, char **argv)
 	g_test_add_func("/url/is-url", test_url_is_url);
 	g_test_add_func("/path/expand", test_path_expand);
 	g_test_add_func("/path/xdg", test_path_xdg);
+	g_test_add_func("/path/safe-name", test_safe_name);
 	return g_test_run();
 }

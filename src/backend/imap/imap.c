@@ -9,8 +9,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libetpan/libetpan.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend/backend.h"
 #include "backend/imap/imap-utf7.h"
@@ -705,6 +708,82 @@ param(const struct mailimap_body_fld_param *params, const char *name)
 	return NULL;
 }
 
+/*
+ * A parameter that may be encoded per RFC 2231 (name*=charset'lang'%XX,
+ * and continuations name*0*, name*1, ...): decoded to UTF-8. Caller frees.
+ */
+static char *
+param_2231(const struct mailimap_body_fld_param *params, const char *name)
+{
+	const char *plain = param(params, name);
+	g_autofree char *star = g_strdup_printf("%s*", name);
+	GString *raw = g_string_new(NULL);
+	g_autofree char *charset = NULL;
+	char *out;
+
+	if (plain != NULL) {
+		g_string_free(raw, TRUE);
+		return mime_decode_header(plain);
+	}
+	for (unsigned n = 0; n < 100; n++) {
+		g_autofree char *k1 = n == 0
+		    ? g_strdup(star)
+		    : g_strdup_printf("%s*%u*", name, n);
+		g_autofree char *k2 = g_strdup_printf("%s*%u", name, n);
+		g_autofree char *k0 = g_strdup_printf("%s*0*", name);
+		const char *v = param(params, k1);
+		bool encoded = v != NULL;
+
+		if (n == 0 && v == NULL) {
+			v = param(params, k0);
+			encoded = v != NULL;
+		}
+		if (v == NULL) {
+			v = param(params, k2);
+			encoded = false;
+		}
+		if (v == NULL)
+			break;
+		if (encoded && n == 0) {
+			/* charset'language'value */
+			const char *q1 = strchr(v, '\'');
+			const char *q2 =
+			    q1 != NULL ? strchr(q1 + 1, '\'') : NULL;
+
+			if (q2 != NULL) {
+				charset = g_strndup(v, q1 - v);
+				v = q2 + 1;
+			}
+		}
+		for (const char *p = v; *p != '\0'; p++) {
+			if (encoded && *p == '%' && g_ascii_isxdigit(p[1]) &&
+			    g_ascii_isxdigit(p[2])) {
+				g_string_append_c(raw,
+				    (char)(g_ascii_xdigit_value(p[1]) * 16 +
+					g_ascii_xdigit_value(p[2])));
+				p += 2;
+			} else {
+				g_string_append_c(raw, *p);
+			}
+		}
+		if (n == 0 && param(params, star) != NULL)
+			break; /* a single name*= */
+	}
+	if (raw->len == 0) {
+		g_string_free(raw, TRUE);
+		return NULL;
+	}
+	out = NULL;
+	if (charset != NULL && *charset != '\0' &&
+	    g_ascii_strcasecmp(charset, "utf-8") != 0)
+		out = g_convert(raw->str, raw->len, "UTF-8", charset, NULL,
+		    NULL, NULL);
+	if (out == NULL)
+		out = g_utf8_make_valid(raw->str, raw->len);
+	g_string_free(raw, TRUE);
+	return out;
+}
+
 /* One leaf of a BODYSTRUCTURE, flattened. */
 struct leaf {
 	char *section;
@@ -1025,17 +1104,21 @@ imap_fetch_message(struct backend *be, const struct request *req,
 	for (guint i = 0; i < leaves->len; i++) {
 		const struct leaf *l = leaves->pdata[i];
 		struct part_info *pi = g_new0(struct part_info, 1);
-		const char *name = NULL;
+		char *name = NULL;
 
 		pi->section = g_strdup(l->section);
 		pi->type = g_strdup(l->type);
 		pi->size = l->fields != NULL ? l->fields->bd_size : 0;
+		if (l->fields != NULL && l->fields->bd_encoding != NULL)
+			pi->encoding =
+			    g_strdup(encoding_name(l->fields->bd_encoding));
 		if (l->ext != NULL && l->ext->bd_disposition != NULL)
-			name = param(l->ext->bd_disposition->dsp_attributes,
-			    "filename");
+			name =
+			    param_2231(l->ext->bd_disposition->dsp_attributes,
+				"filename");
 		if (name == NULL && l->fields != NULL)
-			name = param(l->fields->bd_parameter, "name");
-		pi->name = name != NULL ? mime_decode_header(name) : NULL;
+			name = param_2231(l->fields->bd_parameter, "name");
+		pi->name = name;
 		g_ptr_array_add(mt->parts, pi);
 	}
 	/* Then only the part shown. */
@@ -1099,6 +1182,84 @@ fail:
 	return false;
 }
 
+/* Create path (never over an existing file) with data. */
+static bool
+write_new_file(const char *path, GBytes *data, GError **err)
+{
+	gsize len;
+	const char *p = g_bytes_get_data(data, &len);
+	int fd = open(path,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot create '%s': %s", path, g_strerror(errno));
+		return false;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot write '%s': %s", path, g_strerror(errno));
+			close(fd);
+			unlink(path);
+			return false;
+		}
+		p += n;
+		len -= (gsize)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot write '%s': %s", path, g_strerror(errno));
+		unlink(path);
+		return false;
+	}
+	return true;
+}
+
+/* Fetch one part, BODY.PEEK[section] only, decode it and write it out. */
+static bool
+imap_save_part(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	struct one_fetch of = { 0 };
+	struct mailimap_fetch_type *ft;
+	g_autoptr(GBytes) bytes = NULL;
+	bool ok;
+	int r;
+
+	if (!ensure_session(be, err) || !select_folder(d, req->folder, err))
+		return false;
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(section_of(req->section)));
+	r = fetch_one(d, req->uid, ft, &of);
+	if (of.body != NULL)
+		mailimap_body_free(of.body);
+	g_free(of.header);
+	if (!check(d, r, "UID FETCH", err)) {
+		g_free(of.part);
+		return false;
+	}
+	if (of.part == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+		    "the server sent no part %s of message %u", req->section,
+		    req->uid);
+		return false;
+	}
+	bytes = mime_decode_transfer(of.part, of.part_len, req->encoding);
+	g_free(of.part);
+	ok = write_new_file(req->path, bytes, err);
+	if (ok)
+		sink_progress(sink, g_bytes_get_size(bytes),
+		    g_bytes_get_size(bytes));
+	return ok;
+}
+
 static void
 imap_free(struct backend *be)
 {
@@ -1127,6 +1288,7 @@ static const struct backend_ops imap_ops = {
 	.open_folder = imap_open_folder,
 	.fetch_envelopes = imap_fetch_envelopes,
 	.fetch_message = imap_fetch_message,
+	.save_part = imap_save_part,
 	.free = imap_free,
 };
 
