@@ -80,7 +80,8 @@ struct backend_params {
 	unsigned port;
 	enum tls_mode tls;
 	const char *user;
-	const char *password; /* NULL: none known */
+	const char *password;	      /* NULL: none known */
+	const char *password_command; /* run by the driver when no password */
 	const char *ca_file;
 	const char *fingerprint;
 	bool verify;

@@ -57,6 +57,8 @@ static const struct option_def table[] = {
 	  "Seconds an informational message stays in the status line." },
 	{ "password", OPT_STRING, OPT_ACCOUNT | OPT_SENSITIVE, NULL, 0, 0, NULL,
 	  "The account's password (a password in the folder URL wins). Never shown or logged." },
+	{ "password_command", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,
+	  "A shell command whose first line of output is the password, run when the account connects." },
 	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,
 	  "Whether q on the main screen quits: yes, no, or ask-yes/ask-no to ask with that default." },
 	{ "spoolfile", OPT_STRING, OPT_ACCOUNT, "INBOX", 0, 0, NULL,

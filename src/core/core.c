@@ -126,6 +126,9 @@ driver_for(const struct account *acc)
 	p.user = acc->url->user;
 	p.password = acc->url->password != NULL ? acc->url->password
 						: opt_string(o, "password");
+	p.password_command = opt_string(o, "password_command");
+	if (p.password_command != NULL && *p.password_command == '\0')
+		p.password_command = NULL;
 	p.ca_file = ca;
 	p.fingerprint = opt_string(o, "tls_fingerprint");
 	p.verify = opt_bool(o, "tls_verify");

@@ -3,6 +3,7 @@
 #ifndef SKUA_MIME_RENDER_H
 #define SKUA_MIME_RENDER_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 

@@ -82,6 +82,13 @@ tap_check "a pinned fingerprint is trusted without the CA" \
 	tmux_wait_for pinned 'INBOX \[Msgs:3000' 20
 tmux_send pinned q
 
+write_rc pwcmd "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
+	"set password_command = \"printf '%s\\\\n' $pass\"" "set tls_ca_file = \"$E2E_CA\""
+tmux_start pwcmd 120 30 "$SKUA" -F "$E2E_TMP/pwcmd.rc"
+tap_check "password_command supplies the password" \
+	tmux_wait_for pwcmd 'INBOX \[Msgs:3000' 20
+tmux_send pwcmd q
+
 write_rc wrongpw "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
 	'set password = "not-the-password"' "set tls_ca_file = \"$E2E_CA\""
 tmux_start wrongpw 120 30 "$SKUA" -F "$E2E_TMP/wrongpw.rc"

@@ -28,6 +28,7 @@
 struct imap {
 	/* Copies of the connection parameters. */
 	char *account, *host, *user, *password, *ca_file, *fingerprint;
+	char *password_command;
 	unsigned port;
 	enum tls_mode tls;
 	bool verify;
@@ -110,14 +111,54 @@ capability(struct imap *d)
 	return r;
 }
 
+/*
+ * The first line of password_command's output (the user's own command
+ * from the rc file, run with the shell on the worker thread).
+ */
+static bool
+run_password_command(struct imap *d, GError **err)
+{
+	const char *argv[] = { "/bin/sh", "-c", d->password_command, NULL };
+	g_autofree char *out = NULL;
+	g_autoptr(GError) error = NULL;
+	int status = 0;
+	char *nl;
+
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+		NULL, NULL, &out, NULL, &status, &error)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: cannot run password_command: %s", d->account,
+		    error->message);
+		return false;
+	}
+	if (!g_spawn_check_wait_status(status, NULL) || out == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: password_command failed", d->account);
+		if (out != NULL)
+			explicit_bzero(out, strlen(out));
+		return false;
+	}
+	nl = strpbrk(out, "\r\n");
+	if (nl != NULL)
+		*nl = '\0';
+	d->password = g_strdup(out);
+	explicit_bzero(out, strlen(out));
+	return true;
+}
+
 static bool
 login(struct imap *d, GError **err)
 {
 	int r;
 
+	if (d->password == NULL && d->password_command != NULL &&
+	    !run_password_command(d, err))
+		return false;
+
 	if (d->user == NULL || d->password == NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-		    "%s: no %s to log in with (set password in the account)",
+		    "%s: no %s to log in with (set password or "
+		    "password_command)",
 		    d->account, d->user == NULL ? "user name" : "password");
 		return false;
 	}
@@ -1275,6 +1316,7 @@ imap_free(struct backend *be)
 	g_free(d->password);
 	g_free(d->ca_file);
 	g_free(d->fingerprint);
+	g_free(d->password_command);
 	g_free(d);
 	g_free(be);
 }
@@ -1306,6 +1348,7 @@ imap_backend_new(const struct backend_params *p)
 	d->password = g_strdup(p->password);
 	d->ca_file = g_strdup(p->ca_file);
 	d->fingerprint = g_strdup(p->fingerprint);
+	d->password_command = g_strdup(p->password_command);
 	d->verify = p->verify;
 	d->timeout = p->timeout > 0 ? p->timeout : 30;
 	d->cancel = net_cancel_new();
