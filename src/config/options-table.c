@@ -49,6 +49,8 @@ static const struct option_def table[] = {
 	  "Seconds to wait for a server to connect and to answer each read or write." },
 	{ "folder", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, check_folder,
 	  "Where the account's mail is: an imap://, imaps://, pop:// or pops:// URL, or a local Maildir path." },
+	{ "header_fill", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
+	  "Load every header of an opened folder in the background; no fetches only what the screen shows." },
 	{ "help", OPT_BOOL, 0, "yes", 0, 0, NULL,
 	  "Show a line of key hints at the top of the screen." },
 	{ "index_format", OPT_STRING, 0, "%4C %Z %{%b %d} %-15.15L (%4c) %s", 0, 0, NULL,

@@ -137,6 +137,16 @@ driver_for(const struct account *acc)
 	return backend_new_for(url_scheme_name(acc->url->scheme), &p);
 }
 
+/* Open a folder; with header_fill, load all its headers behind the screen. */
+static void
+open_and_fill(struct core *core, struct account *acc, const char *name)
+{
+	struct folder *f = folder_open(core, acc, name);
+
+	if (opt_bool(acc->opts, "header_fill"))
+		folder_start_fill(f);
+}
+
 bool
 core_account_open(struct core *core, struct account *acc, GError **err)
 {
@@ -157,7 +167,8 @@ core_account_open(struct core *core, struct account *acc, GError **err)
 	}
 	name = acc->initial_folder != NULL ? acc->initial_folder
 					   : opt_string(acc->opts, "spoolfile");
-	folder_open(core, acc, name != NULL && *name != '\0' ? name : "INBOX");
+	open_and_fill(core, acc,
+	    name != NULL && *name != '\0' ? name : "INBOX");
 	return true;
 }
 
@@ -211,7 +222,7 @@ core_open_folder(struct core *core, struct account *acc, const char *name)
 {
 	if (acc->worker == NULL)
 		return;
-	folder_open(core, acc, name);
+	open_and_fill(core, acc, name);
 }
 
 struct account *

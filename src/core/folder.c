@@ -8,6 +8,8 @@
 #include "core/folder.h"
 #include "util/log.h"
 
+static void fill_next(struct folder *f);
+
 static struct msg_row *
 row_at(const struct folder *f, unsigned i)
 {
@@ -40,6 +42,11 @@ on_envelopes(const struct reply *reply, void *data)
 		}
 		core_changed(core);
 		break;
+	case REPLY_DONE:
+		/* A fill stopped by an error goes on once fetching works. */
+		if (f->fill && !f->filling)
+			fill_next(f);
+		break;
 	case REPLY_ERROR:
 		core_status(core, "%s: %s", f->acc->name,
 		    reply->error->message);
@@ -56,6 +63,19 @@ on_envelopes(const struct reply *reply, void *data)
 				row->pending = false;
 		}
 	}
+}
+
+static void
+on_fill(const struct reply *reply, void *data)
+{
+	struct folder *f = data;
+
+	on_envelopes(reply, data);
+	if (!reply_is_terminal(reply))
+		return;
+	f->filling = false;
+	if (reply->kind == REPLY_DONE)
+		fill_next(f);
 }
 
 static void
@@ -84,6 +104,9 @@ on_opened(const struct reply *reply, void *data)
 			    GUINT_TO_POINTER(row.uid), GUINT_TO_POINTER(i + 1));
 		}
 		f->load = FOLDER_OPEN;
+		f->fill_pos = 0;
+		if (f->fill)
+			fill_next(f);
 		core_changed(core);
 		break;
 	}
@@ -326,4 +349,57 @@ folder_save_part(struct folder *f, unsigned i, const char *path)
 	sv->path = g_strdup(path);
 	/* Not tied to the folder: the file is written even if it closes. */
 	worker_post(f->acc->worker, req, on_saved, sv);
+}
+
+bool
+folder_filled(const struct folder *f)
+{
+	return f->load == FOLDER_OPEN && f->fetched == f->rows->len;
+}
+
+/* Post the next chunk of rows that have no header and no request. */
+static void
+fill_next(struct folder *f)
+{
+	GArray *uids;
+
+	if (!f->fill || f->filling || f->load != FOLDER_OPEN)
+		return;
+	while (f->fill_pos < f->rows->len) {
+		struct msg_row *row = row_at(f, f->fill_pos);
+
+		if (row->env == NULL && !row->pending)
+			break;
+		f->fill_pos++;
+	}
+	if (f->fill_pos >= f->rows->len) {
+		core_changed(f->acc->core);
+		return;
+	}
+	uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	for (unsigned i = f->fill_pos;
+	     i < f->rows->len && uids->len < FOLDER_FETCH_BATCH; i++) {
+		struct msg_row *row = row_at(f, i);
+
+		if (row->env != NULL || row->pending)
+			continue;
+		g_array_append_val(uids, row->uid);
+		row->pending = true;
+	}
+	{
+		struct request *req = request_new(REQ_FETCH_ENVELOPES);
+
+		req->folder = g_strdup(f->name);
+		req->uids = uids;
+		f->requests++;
+		f->filling = true;
+		worker_post(f->acc->worker, req, on_fill, f);
+	}
+}
+
+void
+folder_start_fill(struct folder *f)
+{
+	f->fill = true;
+	fill_next(f);
 }

@@ -44,6 +44,9 @@ struct folder {
 	GArray *rows;	    /* struct msg_row, display order */
 	GHashTable *by_uid; /* uid -> row index + 1 */
 	unsigned fetched;   /* rows with an envelope */
+	bool fill;	    /* load every header in the background */
+	bool filling;	    /* a fill chunk is under way */
+	unsigned fill_pos;  /* rows before this one are fetched or pending */
 	unsigned requests;  /* envelope requests sent (for tests and stats) */
 	/* The message the pager shows (one at a time). */
 	enum folder_load message_load;
@@ -61,6 +64,14 @@ struct folder *folder_open(struct core *core, struct account *acc,
 void folder_free(struct folder *f);
 unsigned folder_count(const struct folder *f);
 const struct msg_row *folder_row(const struct folder *f, unsigned i);
+/*
+ * Load the headers of every row in the background, newest first, one
+ * chunk at a time, so that the requests of what the screen shows never
+ * wait behind more than one chunk. Call after folder_open().
+ */
+void folder_start_fill(struct folder *f);
+/* Whether every row has its header. */
+bool folder_filled(const struct folder *f);
 /*
  * A view shows rows [first, first + n): ask for the envelopes missing
  * there, then for the prefetch window around them.

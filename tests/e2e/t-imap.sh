@@ -43,7 +43,10 @@ PY
 
 write_rc imaps "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
 	"set password = \"$pass\"" "set tls_ca_file = \"$E2E_CA\""
-tmux_start imaps 120 30 "$SKUA" -F "$E2E_TMP/imaps.rc"
+write_rc lazy "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
+	"set password = \"$pass\"" "set tls_ca_file = \"$E2E_CA\"" \
+	"set header_fill = no"
+tmux_start imaps 120 30 "$SKUA" -F "$E2E_TMP/lazy.rc"
 tap_check "IMAPS: the INBOX opens with all 3000 messages counted" \
 	tmux_wait_for imaps 'INBOX \[Msgs:3000' 20
 subject=$(newest_ascii_subject)
@@ -60,6 +63,15 @@ tmux_send imaps j j j
 tap_check "j moves down the index" tmux_wait_for imaps 'INBOX'
 tmux_send imaps q
 tap_is "$(tmux_wait_exit imaps 10)" 0 "q quits from the index"
+
+tmux_start fill 120 30 "$SKUA" -F "$E2E_TMP/imaps.rc"
+tap_check "with header_fill the headers load in the background" \
+	tmux_wait_for fill 'INBOX \[Msgs:3000, headers [0-9]+\]' 20
+tap_check "until all 3000 are in" tmux_wait_for fill 'INBOX \[Msgs:3000\]' 30
+tmux_send fill End
+tap_check "the oldest message is there without waiting" \
+	tmux_wait_for fill '^ *3000 ' 10
+tmux_send fill q
 
 write_rc starttls "imap://alice@127.0.0.1:$PORT_IMAP/" \
 	"set password = \"$pass\"" "set tls_ca_file = \"$E2E_CA\""
@@ -99,7 +111,7 @@ tap_is "$(tmux_wait_exit wrongpw 10)" 0 "and skua still quits cleanly"
 
 # The server dies while skua is open: a message, no crash; when it is back,
 # the next request reconnects without closing the folder.
-tmux_start lost 120 30 "$SKUA" -F "$E2E_TMP/imaps.rc"
+tmux_start lost 120 30 "$SKUA" -F "$E2E_TMP/lazy.rc"
 tmux_wait_for lost 'INBOX \[Msgs:3000' 20 >/dev/null
 dovecot_stop KILL
 tmux_send lost PageDown PageDown PageDown PageDown PageDown PageDown
@@ -203,10 +215,20 @@ tap_check "y lists the folders with their unread/total counts" \
 	tmux_wait_for folders '^N +1/1 +Données$' 20
 tap_check "nested folders are shown under their parent" \
 	tmux_wait_for folders '^. +[0-9/]+ +  skua-dev$'
-# Step the cursor (the highlighted line) to Données.
+# Step the cursor (the highlighted line) to Données, one redraw at a time.
+highlighted() {
+	# The first line is the help bar, reversed too; skip it and the status.
+	tmux_capture folders -e | sed -n '2,$p' | grep -E $'\e\\[[0-9;]*7m' |
+		grep -v -- '-- skua' | head -1 || true
+}
 for _ in $(seq 12); do
-	tmux_capture folders -e | grep -Eq $'\e\\[[0-9;]*7m.*Données' && break
+	cur=$(highlighted)
+	grep -q 'Données' <<<"$cur" && break
 	tmux_send folders j
+	for _ in $(seq 100); do
+		[ "$(highlighted)" != "$cur" ] && break
+		sleep 0.05
+	done
 done
 tmux_send folders Enter
 tap_check "Enter opens the selected folder (decoded name)" \

@@ -211,6 +211,68 @@ test_close_while_fetching(void)
 	teardown(&fx);
 }
 
+/* The background fill loads every header, one chunk at a time. */
+static void
+test_fill(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+
+	setup(&fx, 2300);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	folder_start_fill(f);
+	g_assert_false(folder_filled(f));
+	settle(&fx);
+	g_assert_true(folder_filled(f));
+	g_assert_cmpuint(count_fetched(f), ==, 2300);
+	fake_backend_stats(fx.be, &st);
+	/* Each header was asked for once, in chunks of at most 500. */
+	g_assert_cmpuint(st.uids_fetched, ==, 2300);
+	g_assert_cmpuint(st.max_batch, <=, FOLDER_FETCH_BATCH);
+	g_assert_cmpuint(st.fetches, ==, 5);
+	teardown(&fx);
+}
+
+/*
+ * A window asked for while the fill runs is posted at once, so it waits
+ * behind one chunk at most, and the fill skips what it fetched.
+ */
+static void
+test_fill_with_window(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+	unsigned before;
+
+	setup(&fx, 20000);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	folder_start_fill(f);
+	/* Wait for the UID list only (the fill starts with it). */
+	while (f->load != FOLDER_OPEN) {
+		GPollFD pfd = { reply_queue_fd(fx.core->rq), G_IO_IN, 0 };
+
+		g_poll(&pfd, 1, 100);
+		reply_queue_dispatch(fx.core->rq);
+	}
+	g_assert_true(f->filling);
+	before = f->requests;
+	/*
+	 * The fill has one chunk out; the window's three requests (rows,
+	 * margin after, margin before) go right behind it, not after the
+	 * chunks still to come.
+	 */
+	folder_want_rows(f, 4000, 30);
+	g_assert_cmpuint(f->requests - before, ==, 3);
+	g_assert_false(folder_filled(f));
+	settle(&fx);
+	g_assert_true(folder_filled(f));
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.uids_fetched, ==, 20000);
+	teardown(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -226,5 +288,7 @@ main(int argc, char **argv)
 	    test_open_missing_folder);
 	g_test_add_func("/folder/close-while-fetching",
 	    test_close_while_fetching);
+	g_test_add_func("/folder/fill", test_fill);
+	g_test_add_func("/folder/fill-with-window", test_fill_with_window);
 	return g_test_run();
 }
