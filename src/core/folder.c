@@ -105,8 +105,7 @@ on_opened(const struct reply *reply, void *data)
 		}
 		f->load = FOLDER_OPEN;
 		f->fill_pos = 0;
-		if (f->fill)
-			fill_next(f);
+		/* The fill starts after the first window: the screen first. */
 		core_changed(core);
 		break;
 	}
@@ -235,6 +234,7 @@ folder_want_rows(struct folder *f, unsigned first, unsigned n)
 	pre_first = first > FOLDER_PREFETCH ? first - FOLDER_PREFETCH : 0;
 	request_range(f, end, end + FOLDER_PREFETCH);
 	request_range(f, pre_first, first);
+	fill_next(f);
 }
 
 static void

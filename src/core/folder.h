@@ -67,7 +67,9 @@ const struct msg_row *folder_row(const struct folder *f, unsigned i);
 /*
  * Load the headers of every row in the background, newest first, one
  * chunk at a time, so that the requests of what the screen shows never
- * wait behind more than one chunk. Call after folder_open().
+ * wait behind more than one chunk. Call after folder_open(); the fill
+ * begins after the first folder_want_rows(), so the first screen comes
+ * first.
  */
 void folder_start_fill(struct folder *f);
 /* Whether every row has its header. */

@@ -224,13 +224,18 @@ test_fill(void)
 	folder_start_fill(f);
 	g_assert_false(folder_filled(f));
 	settle(&fx);
+	/* Nothing before the first screen asks for its rows. */
+	g_assert_cmpuint(count_fetched(f), ==, 0);
+	folder_want_rows(f, 0, 20);
+	settle(&fx);
 	g_assert_true(folder_filled(f));
 	g_assert_cmpuint(count_fetched(f), ==, 2300);
 	fake_backend_stats(fx.be, &st);
 	/* Each header was asked for once, in chunks of at most 500. */
 	g_assert_cmpuint(st.uids_fetched, ==, 2300);
 	g_assert_cmpuint(st.max_batch, <=, FOLDER_FETCH_BATCH);
-	g_assert_cmpuint(st.fetches, ==, 5);
+	/* The window, its margin, then the rest in chunks of 500. */
+	g_assert_cmpuint(st.fetches, ==, 2 + 5);
 	teardown(&fx);
 }
 
@@ -256,6 +261,8 @@ test_fill_with_window(void)
 		g_poll(&pfd, 1, 100);
 		reply_queue_dispatch(fx.core->rq);
 	}
+	g_assert_false(f->filling);
+	folder_want_rows(f, 0, 30);
 	g_assert_true(f->filling);
 	before = f->requests;
 	/*
