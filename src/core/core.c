@@ -131,6 +131,8 @@ driver_for(const struct account *acc)
 		p.password_command = NULL;
 	p.ca_file = ca;
 	p.fingerprint = opt_string(o, "tls_fingerprint");
+	if (p.fingerprint != NULL && *p.fingerprint == '\0')
+		p.fingerprint = NULL;
 	p.verify = opt_bool(o, "tls_verify");
 	p.timeout = (int)opt_number(o, "connect_timeout");
 	/* The driver copies what it keeps. */
