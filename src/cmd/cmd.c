@@ -354,6 +354,107 @@ cmd_save_attachment(struct core *core)
 	ui_prompt("Save to file: ", name, save_cb, core);
 }
 
+/* Move the index cursor to row i, on the screen. */
+static void
+index_goto(struct view *index, int i)
+{
+	index->cursor = i;
+	ui_mark_dirty();
+}
+
+/* Tab in mutt: the next unread message (among the headers loaded). */
+static void
+cmd_next_unread(struct core *core)
+{
+	struct view *index = ui_find_view("index");
+	struct folder *f = core->folder;
+	unsigned n;
+
+	if (index == NULL || f == NULL || f->load != FOLDER_OPEN)
+		return;
+	n = folder_count(f);
+	for (unsigned k = 1; k <= n; k++) {
+		unsigned i = ((unsigned)index->cursor + k) % n;
+		const struct msg_row *row = folder_row(f, i);
+
+		if (row->env != NULL && !(row->env->flags & MSG_SEEN)) {
+			index_goto(index, (int)i);
+			return;
+		}
+	}
+	ui_message("no unread messages%s",
+	    folder_filled(f) ? "" : " among the headers loaded so far");
+}
+
+static char *last_search;
+
+/* Whether the row's sender or subject contains pattern (any case). */
+static bool
+row_matches(const struct msg_row *row, const char *pattern)
+{
+	g_autofree char *from = NULL, *subject = NULL;
+
+	if (row->env == NULL)
+		return false;
+	from = g_utf8_casefold(row->env->from, -1);
+	subject = g_utf8_casefold(row->env->subject, -1);
+	return strstr(from, pattern) != NULL ||
+	    strstr(subject, pattern) != NULL;
+}
+
+static void
+search_from_cursor(struct core *core)
+{
+	struct view *index = ui_find_view("index");
+	struct folder *f = core->folder;
+	g_autofree char *pattern = NULL;
+	unsigned n;
+
+	if (index == NULL || f == NULL || f->load != FOLDER_OPEN ||
+	    last_search == NULL)
+		return;
+	pattern = g_utf8_casefold(last_search, -1);
+	n = folder_count(f);
+	for (unsigned k = 1; k <= n; k++) {
+		unsigned i = ((unsigned)index->cursor + k) % n;
+
+		if (row_matches(folder_row(f, i), pattern)) {
+			if (i <= (unsigned)index->cursor)
+				ui_message("search wrapped to the top");
+			index_goto(index, (int)i);
+			return;
+		}
+	}
+	ui_error("not found: %s", last_search);
+}
+
+static void
+search_cb(const char *text, void *data)
+{
+	if (text == NULL || *text == '\0')
+		return;
+	g_free(last_search);
+	last_search = g_strdup(text);
+	search_from_cursor(data);
+}
+
+/* / in mutt: a plain word matches the sender and the subject. */
+static void
+cmd_search(struct core *core)
+{
+	ui_prompt("Search for: ", last_search, search_cb, core);
+}
+
+static void
+cmd_search_next(struct core *core)
+{
+	if (last_search == NULL) {
+		cmd_search(core);
+		return;
+	}
+	search_from_cursor(core);
+}
+
 /* clang-format off */
 static const struct cmd_entry table[] = {
 	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
@@ -367,12 +468,15 @@ static const struct cmd_entry table[] = {
 	{ "next-entry",     cmd_next_entry,     "move down one line" },
 	{ "next-message",   cmd_next_message,   "show the next message" },
 	{ "next-page",      cmd_next_page,      "move down one page" },
+	{ "next-unread",    cmd_next_unread,    "go to the next unread message" },
 	{ "previous-entry", cmd_previous_entry, "move up one line" },
 	{ "previous-message", cmd_previous_message, "show the previous message" },
 	{ "previous-page",  cmd_previous_page,  "move up one page" },
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
 	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },
+	{ "search",         cmd_search,         "search sender and subject (loaded headers)" },
+	{ "search-next",    cmd_search_next,    "search again" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
 	{ "view-attachments", cmd_view_attachments, "list the parts of the message" },
 };

@@ -215,11 +215,29 @@ tap_check "y lists the folders with their unread/total counts" \
 	tmux_wait_for folders '^N +1/1 +Données$' 20
 tap_check "nested folders are shown under their parent" \
 	tmux_wait_for folders '^. +[0-9/]+ +  skua-dev$'
+# The index line drawn in reverse video (tmux -e carries attributes across
+# lines, so follow the SGR state), skipping the help and status bars.
+reverse_line() {
+	tmux_capture "$1" -e | python3 -c '
+import re, sys
+rev = False
+for n, line in enumerate(sys.stdin.read().split("\n")):
+    start = rev
+    for m in re.finditer(r"\x1b\[([0-9;]*)m", line):
+        for code in (m.group(1) or "0").split(";"):
+            if code in ("0", ""): rev = False
+            elif code == "7": rev = True
+            elif code == "27": rev = False
+        if m.start() == 0: start = rev
+    text = re.sub(r"\x1b\[[0-9;]*m", "", line)
+    if n > 0 and start and not text.startswith("-- skua"):
+        print(text)
+        break
+'
+}
 # Step the cursor (the highlighted line) to Données, one redraw at a time.
 highlighted() {
-	# The first line is the help bar, reversed too; skip it and the status.
-	tmux_capture folders -e | sed -n '2,$p' | grep -E $'\e\\[[0-9;]*7m' |
-		grep -v -- '-- skua' | head -1 || true
+	reverse_line folders
 }
 for _ in $(seq 12); do
 	cur=$(highlighted)
@@ -312,6 +330,23 @@ if [ -n "$body" ] && [ "$body" -lt 500000 ]; then
 else
 	tap_fail "the 2 MB attachment was never fetched" "body_bytes=${body:-none}"
 fi
+
+# Search (/, n) in the loaded headers and Tab to the next unread.
+tmux_start search 120 30 "$SKUA" -F "$E2E_TMP/imaps.rc"
+tmux_wait_for search 'INBOX \[Msgs:3003\]' 30 >/dev/null
+tmux_send search End /
+tmux_send_text search 'HTML ONLY'
+tmux_send search Enter
+tap_check "/ finds a subject (any case), wrapping to the top" \
+	tmux_wait_for search 'search wrapped to the top' 10
+cursor_line() {
+	reverse_line search
+}
+tap_like "$(cursor_line)" 'html only' "the cursor is on the message found"
+tmux_send search Home Tab
+tap_like "$(for _ in $(seq 50); do l=$(cursor_line); grep -q ' N ' <<<"$l" && { echo "$l"; break; }; sleep 0.1; done)" \
+	' N ' "Tab goes to the next unread message"
+tmux_send search q
 
 # -f URL with the options given globally, and push <quit> after the first
 # screen: the way bench/ measures the time to a usable index.
