@@ -151,6 +151,13 @@ view_clamp(struct view *v)
 }
 
 void
+view_fit(struct view *v, int rows)
+{
+	v->rows = rows;
+	view_clamp(v);
+}
+
+void
 view_move(struct view *v, int delta)
 {
 	if (v->selectable)

@@ -72,6 +72,8 @@ void view_free(struct view *v);
 void view_move(struct view *v, int delta);
 void view_page(struct view *v, int pages);
 void view_jump(struct view *v, bool to_end);
+/* Draw helper: rows are on the screen; keep the cursor among them. */
+void view_fit(struct view *v, int rows);
 
 /*
  * Start curses on the terminal, in the locale set by the caller. False

@@ -54,14 +54,9 @@ attach_draw(struct view *v, int top, int rows, int cols)
 	const struct message_text *mt = message_of(v);
 	unsigned n = attach_count(v);
 
-	v->rows = rows;
 	view_set_title(v,
 	    mt != NULL ? "attachments" : "attachments (fetching...)");
-	v->cursor = CLAMP(v->cursor, 0, MAX((int)n - 1, 0));
-	if (v->cursor < v->top)
-		v->top = v->cursor;
-	if (v->cursor >= v->top + rows)
-		v->top = v->cursor - rows + 1;
+	view_fit(v, rows);
 	for (int i = 0; i < rows && v->top + i < (int)n; i++) {
 		const struct part_info *pi = mt->parts->pdata[v->top + i];
 		g_autofree char *size = size_text(pi->size);

@@ -68,12 +68,7 @@ folders_draw(struct view *v, int top, int rows, int cols)
 	unsigned n = folders_count(v);
 
 	view_set_title(v, title);
-	v->rows = rows;
-	v->cursor = CLAMP(v->cursor, 0, MAX((int)n - 1, 0));
-	if (v->cursor < v->top)
-		v->top = v->cursor;
-	if (v->cursor >= v->top + rows)
-		v->top = v->cursor - rows + 1;
+	view_fit(v, rows);
 	for (int i = 0; i < rows && v->top + i < (int)n; i++) {
 		const struct folder_info *fi = acc->folders->pdata[v->top + i];
 		g_autofree char *line = folder_line(fi);

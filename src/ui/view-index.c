@@ -79,11 +79,7 @@ index_draw(struct view *v, int top, int rows, int cols)
 	if (f->load != FOLDER_OPEN)
 		return;
 	/* Keep the cursor on the screen after the rows arrived. */
-	v->cursor = CLAMP(v->cursor, 0, MAX((int)folder_count(f) - 1, 0));
-	if (v->cursor < v->top)
-		v->top = v->cursor;
-	if (v->cursor >= v->top + rows)
-		v->top = v->cursor - rows + 1;
+	view_fit(v, rows);
 	folder_want_rows(f, v->top, rows);
 	for (int i = 0; i < rows; i++) {
 		unsigned idx = v->top + i;
