@@ -6,12 +6,13 @@
 set -eu
 
 # Build: compiler, autotools, gettext, pkg-config and the libraries.
-BUILD_PKGS="gcc make autoconf automake autopoint gettext pkg-config
-libncurses-dev libssl-dev libgmime-3.0-dev libetpan-dev libglib2.0-dev
+BUILD_PKGS="build-essential gcc make autoconf automake autopoint gettext
+pkg-config libncurses-dev libssl-dev libgmime-3.0-dev libetpan-dev libglib2.0-dev
 libsqlite3-dev"
-# Tests and the demo: a private Dovecot, tmux, openssl, python3.
+# Tests and the demo: a private Dovecot, tmux, openssl, python3, and the
+# tools the test scripts use (pgrep and ps from procps, script, cmp, git).
 TEST_PKGS="dovecot-imapd dovecot-pop3d dovecot-core tmux openssl python3
-ca-certificates"
+ca-certificates procps bsdutils diffutils git"
 
 quiet=no
 [ "${1:-}" = "--quiet" ] && quiet=yes
