@@ -181,18 +181,33 @@ cmd_select_entry(struct core *core)
 	open_account(core, acc);
 }
 
-/* Show the index's selected message in the pager. */
-static void
-cmd_display_message(struct core *core)
+/*
+ * The index view with a message under its cursor, else NULL (after a
+ * beep): what the message commands act on.
+ */
+static struct view *
+index_with_message(struct core *core)
 {
-	struct view *index = ui_find_view("index"), *v;
+	struct view *index = ui_find_view("index");
 	struct folder *f = core->folder;
 
 	if (index == NULL || f == NULL || f->load != FOLDER_OPEN ||
 	    folder_count(f) == 0) {
 		ui_beep();
-		return;
+		return NULL;
 	}
+	return index;
+}
+
+/* Show the index's selected message in the pager. */
+static void
+cmd_display_message(struct core *core)
+{
+	struct view *index = index_with_message(core), *v;
+	struct folder *f = core->folder;
+
+	if (index == NULL)
+		return;
 	folder_open_message(f, (unsigned)index->cursor);
 	if (ui_find_view("pager") == NULL) {
 		v = view_pager_new(core);
@@ -300,14 +315,11 @@ cmd_change_folder(struct core *core)
 static void
 cmd_view_attachments(struct core *core)
 {
-	struct view *index = ui_find_view("index"), *v;
+	struct view *index = index_with_message(core), *v;
 	struct folder *f = core->folder;
 
-	if (index == NULL || f == NULL || f->load != FOLDER_OPEN ||
-	    folder_count(f) == 0) {
-		ui_beep();
+	if (index == NULL)
 		return;
-	}
 	/* From the index, the selected message is fetched first. */
 	if (ui_find_view("pager") == NULL)
 		folder_open_message(f, (unsigned)index->cursor);
