@@ -4,6 +4,7 @@
 #define SKUA_MIME_MIME_H
 
 #include <glib.h>
+#include <stddef.h>
 
 /* Once, on the main thread, before any worker starts. */
 void mime_init(void);
@@ -15,6 +16,12 @@ void mime_versions(GString *out);
  * text is taken as UTF-8, else windows-1252. Caller frees.
  */
 char *mime_decode_header(const char *raw);
+/*
+ * Keep iconv's converter for charset (len bytes, not NUL-terminated) loaded
+ * for the life of the process, so converting from it again does not load
+ * and unload a shared object each time. Thread-safe; at most 64 charsets.
+ */
+void mime_pin_charset(const char *charset, size_t len);
 /* An RFC 5322 date as Unix time; 0 when it cannot be parsed. */
 gint64 mime_parse_date(const char *raw);
 

@@ -6,6 +6,7 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
+#include "mime/mime.h"
 #include "mime/render.h"
 
 /* Longest charset name looked up; a longer one counts as unknown. */
@@ -164,7 +165,10 @@ from_utf8_lossy(const char *s, size_t len)
 static GString *
 from_iconv(const char *s, size_t len, const char *charset)
 {
-	GIConv cd = g_iconv_open("UTF-8", charset);
+	GIConv cd;
+
+	mime_pin_charset(charset, strlen(charset));
+	cd = g_iconv_open("UTF-8", charset);
 	GString *out;
 	gchar *in = (gchar *)s, *o;
 	gsize inleft = len, oleft, r;

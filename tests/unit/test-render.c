@@ -245,12 +245,49 @@ test_garbage(void)
 	g_rand_free(rand);
 }
 
+/* Header values: encoded words in any charset, raw 8-bit, plain ASCII. */
+static void
+test_decode_header(void)
+{
+	static const struct {
+		const char *raw, *want;
+	} cases[] = {
+		{ "Plain  subject, two spaces", "Plain  subject, two spaces" },
+		{ "=?ISO-8859-1?Q?Andr=E9?= Pirard", "Andr\u00e9 Pirard" },
+		{ "=?utf-8?B?w6l0w6k=?=", "\u00e9t\u00e9" },
+		{ "=?koi8-r?B?8NLJ18XU?=",
+		    "\u041f\u0440\u0438\u0432\u0435\u0442" },
+		{ "Caf\xe9 cr\xe8me", "Caf\u00e9 cr\u00e8me" },
+		{ "d\xc3\xa9j\xc3\xa0 vu", "d\u00e9j\u00e0 vu" },
+		{ "=? not a word", "=? not a word" },
+	};
+
+	/* Twice: the second time through the converters kept loaded. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+			g_autofree char *got = mime_decode_header(cases[i].raw);
+
+			g_assert_cmpstr(got, ==, cases[i].want);
+		}
+	}
+	/* A charset iconv does not know: no crash, some text. */
+	{
+		g_autofree char *got =
+		    mime_decode_header("=?x-no-such-charset?Q?abc?= tail");
+
+		g_assert_nonnull(got);
+		g_assert_true(g_utf8_validate(got, -1, NULL));
+		g_assert_nonnull(strstr(got, "tail"));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	mime_init();
 	g_test_add_func("/render/qp", test_qp);
+	g_test_add_func("/render/decode-header", test_decode_header);
 	g_test_add_func("/render/base64", test_base64);
 	g_test_add_func("/render/charsets", test_charsets);
 	g_test_add_func("/render/line-endings", test_line_endings);
