@@ -43,6 +43,7 @@ struct request {
 	char *path;	    /* SAVE_PART: a new file to create */
 	enum sort_key sort; /* OPEN_FOLDER */
 	bool reverse;	    /* OPEN_FOLDER: newest (largest) first */
+	bool readonly; /* FETCH_ENVELOPES: the folder may be opened read-only */
 };
 
 enum msg_flag {

@@ -18,6 +18,7 @@
 static void
 account_free(struct account *acc)
 {
+	worker_free(acc->fill_worker);
 	worker_free(acc->worker);
 	if (acc->folders != NULL)
 		g_ptr_array_unref(acc->folders);
@@ -137,6 +138,23 @@ driver_for(const struct account *acc)
 	p.timeout = (int)opt_number(o, "connect_timeout");
 	/* The driver copies what it keeps. */
 	return backend_new_for(url_scheme_name(acc->url->scheme), &p);
+}
+
+struct worker *
+core_fill_worker(struct account *acc)
+{
+	if (acc->fill_worker == NULL && acc->worker != NULL &&
+	    acc->kind == ACCOUNT_IMAP && acc->url != NULL) {
+		struct backend *be = driver_for(acc);
+
+		if (be != NULL) {
+			g_autofree char *name =
+			    g_strdup_printf("%s (fill)", acc->name);
+
+			acc->fill_worker = worker_new(name, be, acc->core->rq);
+		}
+	}
+	return acc->fill_worker != NULL ? acc->fill_worker : acc->worker;
 }
 
 /* Open a folder; with header_fill, load all its headers behind the screen. */

@@ -26,11 +26,13 @@ enum account_kind {
 struct account {
 	char *name;
 	enum account_kind kind;
-	const struct optset *opts; /* borrowed from the config */
-	struct url *url;	   /* IMAP and POP; NULL for local */
-	char *path;		   /* local: the Maildir, ~ expanded */
-	char *initial_folder;	   /* folder to open first; NULL: spoolfile */
-	struct worker *worker;	   /* NULL until core_account_start() */
+	const struct optset *opts;  /* borrowed from the config */
+	struct url *url;	    /* IMAP and POP; NULL for local */
+	char *path;		    /* local: the Maildir, ~ expanded */
+	char *initial_folder;	    /* folder to open first; NULL: spoolfile */
+	struct worker *worker;	    /* NULL until core_account_start() */
+	struct worker *fill_worker; /* a second connection for the header
+				       fill; NULL until the first fill */
 	GPtrArray *folders; /* struct folder_info *, from the last listing */
 	bool listing;	    /* a folder listing is under way */
 	struct core *core;  /* back pointer, for reply callbacks */
@@ -73,6 +75,13 @@ void core_account_start(struct core *core, struct account *acc,
  * (SKUA_ERROR_NOT_SUPPORTED) when no driver serves the account's kind.
  */
 bool core_account_open(struct core *core, struct account *acc, GError **err);
+/*
+ * The worker that runs acc's background header fill: a second connection
+ * to the server, made on first use, so that the requests of what the
+ * screen shows never queue behind a fill chunk. Accounts whose driver
+ * cannot make a second instance use their one worker.
+ */
+struct worker *core_fill_worker(struct account *acc);
 /* Ask the account's server for its folders (into acc->folders). */
 void core_list_folders(struct core *core, struct account *acc);
 /* Open the folder name (as the user or the list names it) on acc. */

@@ -16,6 +16,32 @@ row_at(const struct folder *f, unsigned i)
 	return &g_array_index(f->rows, struct msg_row, i);
 }
 
+/*
+ * A request of f ended: the rows it asked for and did not get may be asked
+ * again if it failed or was cancelled (rows a finished request did not
+ * bring are gone from the server: they stay pending, never asked again).
+ */
+static void
+request_answered(struct folder *f, const struct reply *reply)
+{
+	GArray *uids = g_hash_table_lookup(f->asked, &reply->request_id);
+
+	if (uids == NULL)
+		return;
+	for (guint i = 0; reply->kind != REPLY_DONE && i < uids->len; i++) {
+		gpointer idx = g_hash_table_lookup(f->by_uid,
+		    GUINT_TO_POINTER(g_array_index(uids, uint32_t, i)));
+		struct msg_row *row;
+
+		if (idx == NULL)
+			continue;
+		row = row_at(f, GPOINTER_TO_UINT(idx) - 1);
+		if (row->env == NULL)
+			row->pending = false;
+	}
+	g_hash_table_remove(f->asked, &reply->request_id);
+}
+
 static void
 on_envelopes(const struct reply *reply, void *data)
 {
@@ -44,7 +70,7 @@ on_envelopes(const struct reply *reply, void *data)
 		break;
 	case REPLY_DONE:
 		/* A fill stopped by an error goes on once fetching works. */
-		if (f->fill && !f->filling)
+		if (f->fill && f->filling == 0)
 			fill_next(f);
 		break;
 	case REPLY_ERROR:
@@ -54,15 +80,8 @@ on_envelopes(const struct reply *reply, void *data)
 	default:
 		break;
 	}
-	/* A failed or cancelled fetch may be asked again. */
-	if (reply_is_terminal(reply) && reply->kind != REPLY_DONE) {
-		for (guint i = 0; i < f->rows->len; i++) {
-			struct msg_row *row = row_at(f, i);
-
-			if (row->env == NULL)
-				row->pending = false;
-		}
-	}
+	if (reply_is_terminal(reply))
+		request_answered(f, reply);
 }
 
 static void
@@ -73,7 +92,8 @@ on_fill(const struct reply *reply, void *data)
 	on_envelopes(reply, data);
 	if (!reply_is_terminal(reply))
 		return;
-	f->filling = false;
+	g_assert(f->filling > 0);
+	f->filling--;
 	if (reply->kind == REPLY_DONE)
 		fill_next(f);
 }
@@ -143,6 +163,8 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	f->load = FOLDER_OPENING;
 	f->rows = g_array_new(FALSE, FALSE, sizeof(struct msg_row));
 	f->by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->asked = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	    (GDestroyNotify)g_array_unref);
 	req->folder = g_strdup(name);
 	req->sort = SORT_ARRIVAL;
 	req->reverse = true;
@@ -160,10 +182,13 @@ folder_free(struct folder *f)
 	/* Replies still under way must not reach the freed folder. */
 	if (f->acc->worker != NULL)
 		worker_forget(f->acc->worker, f);
+	if (f->acc->fill_worker != NULL)
+		worker_forget(f->acc->fill_worker, f);
 	for (guint i = 0; f->rows != NULL && i < f->rows->len; i++)
 		g_free(row_at(f, i)->env);
 	g_array_free(f->rows, TRUE);
 	g_hash_table_destroy(f->by_uid);
+	g_hash_table_destroy(f->asked);
 	g_free(f->name);
 	g_free(f->display);
 	g_free(f->error);
@@ -185,15 +210,26 @@ folder_row(const struct folder *f, unsigned i)
 	return row_at(f, i);
 }
 
+/* Ask w for the envelopes of uids (taken); cb sees the replies. */
+static void
+post_fetch_to(struct folder *f, struct worker *w, GArray *uids, reply_cb *cb)
+{
+	struct request *req = request_new(REQ_FETCH_ENVELOPES);
+	uint64_t *id = g_new(uint64_t, 1);
+
+	req->folder = g_strdup(f->name);
+	req->uids = g_array_ref(uids);
+	/* The fill's connection only reads: EXAMINE, not SELECT. */
+	req->readonly = w != f->acc->worker;
+	f->requests++;
+	*id = worker_post(w, req, cb, f);
+	g_hash_table_insert(f->asked, id, uids);
+}
+
 static void
 post_fetch(struct folder *f, GArray *uids)
 {
-	struct request *req = request_new(REQ_FETCH_ENVELOPES);
-
-	req->folder = g_strdup(f->name);
-	req->uids = uids;
-	f->requests++;
-	worker_post(f->acc->worker, req, on_envelopes, f);
+	post_fetch_to(f, f->acc->worker, uids, on_envelopes);
 }
 
 /* Ask for the rows of [first, end) that have neither envelope nor request. */
@@ -357,13 +393,27 @@ folder_filled(const struct folder *f)
 	return f->load == FOLDER_OPEN && f->fetched == f->rows->len;
 }
 
+/* Every row has been asked for: note the fill's time once it is in. */
+static void
+fill_done(struct folder *f)
+{
+	if (f->fill_time == 0 && folder_filled(f)) {
+		f->fill_time = MAX(g_get_monotonic_time() - f->fill_started, 1);
+		log_msg(LOG_INFO, "%s: all %u headers of %s in %.3f s",
+		    f->acc->name, f->rows->len, f->name,
+		    (double)f->fill_time / G_USEC_PER_SEC);
+	}
+	core_changed(f->acc->core);
+}
+
 /* Post the next chunk of rows that have no header and no request. */
 static void
 fill_next(struct folder *f)
 {
 	GArray *uids;
 
-	if (!f->fill || f->filling || f->load != FOLDER_OPEN)
+	if (!f->fill || f->filling >= FOLDER_FILL_DEPTH ||
+	    f->load != FOLDER_OPEN)
 		return;
 	while (f->fill_pos < f->rows->len) {
 		struct msg_row *row = row_at(f, f->fill_pos);
@@ -373,7 +423,7 @@ fill_next(struct folder *f)
 		f->fill_pos++;
 	}
 	if (f->fill_pos >= f->rows->len) {
-		core_changed(f->acc->core);
+		fill_done(f);
 		return;
 	}
 	uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -386,20 +436,17 @@ fill_next(struct folder *f)
 		g_array_append_val(uids, row->uid);
 		row->pending = true;
 	}
-	{
-		struct request *req = request_new(REQ_FETCH_ENVELOPES);
-
-		req->folder = g_strdup(f->name);
-		req->uids = uids;
-		f->requests++;
-		f->filling = true;
-		worker_post(f->acc->worker, req, on_fill, f);
-	}
+	f->filling++;
+	post_fetch_to(f, core_fill_worker(f->acc), uids, on_fill);
+	/* Keep FOLDER_FILL_DEPTH chunks queued on the fill's worker. */
+	fill_next(f);
 }
 
 void
 folder_start_fill(struct folder *f)
 {
 	f->fill = true;
+	if (f->fill_started == 0)
+		f->fill_started = g_get_monotonic_time();
 	fill_next(f);
 }

@@ -21,6 +21,8 @@ struct message_text;
 #define FOLDER_PREFETCH 50
 /* At most this many UIDs per envelope request. */
 #define FOLDER_FETCH_BATCH 500
+/* Fill chunks kept in flight, so the fill's worker never waits for us. */
+#define FOLDER_FILL_DEPTH 2
 
 enum folder_load {
 	FOLDER_OPENING, /* waiting for the UID list */
@@ -41,13 +43,16 @@ struct folder {
 	enum folder_load load;
 	char *error;
 	uint32_t uidvalidity;
-	GArray *rows;	    /* struct msg_row, display order */
-	GHashTable *by_uid; /* uid -> row index + 1 */
-	unsigned fetched;   /* rows with an envelope */
-	bool fill;	    /* load every header in the background */
-	bool filling;	    /* a fill chunk is under way */
-	unsigned fill_pos;  /* rows before this one are fetched or pending */
-	unsigned requests;  /* envelope requests sent (for tests and stats) */
+	GArray *rows;	      /* struct msg_row, display order */
+	GHashTable *by_uid;   /* uid -> row index + 1 */
+	unsigned fetched;     /* rows with an envelope */
+	bool fill;	      /* load every header in the background */
+	unsigned filling;     /* fill chunks under way */
+	unsigned fill_pos;    /* rows before this one are fetched or pending */
+	unsigned requests;    /* envelope requests sent (for tests and stats) */
+	GHashTable *asked;    /* request id -> GArray of its uids, unanswered */
+	int64_t fill_started; /* monotonic usec when the fill began, or 0 */
+	int64_t fill_time;    /* usec the fill took, once complete, or 0 */
 	/* The message the pager shows (one at a time). */
 	enum folder_load message_load;
 	uint32_t message_uid;
@@ -65,9 +70,11 @@ void folder_free(struct folder *f);
 unsigned folder_count(const struct folder *f);
 const struct msg_row *folder_row(const struct folder *f, unsigned i);
 /*
- * Load the headers of every row in the background, newest first, one
- * chunk at a time, so that the requests of what the screen shows never
- * wait behind more than one chunk. Call after folder_open(); the fill
+ * Load the headers of every row in the background, in display order
+ * (newest first by default), in chunks of FOLDER_FETCH_BATCH with
+ * FOLDER_FILL_DEPTH in flight, on the account's fill worker (a second
+ * connection, see core_fill_worker()), so the requests of what the screen
+ * shows never wait behind the fill. Call after folder_open(); the fill
  * begins after the first folder_want_rows(), so the first screen comes
  * first.
  */

@@ -240,18 +240,22 @@ test_fill(void)
 }
 
 /*
- * A window asked for while the fill runs is posted at once, so it waits
- * behind one chunk at most, and the fill skips what it fetched.
+ * With a second connection, the fill's chunks go to it and a window asked
+ * for while the fill runs goes to the first one at once, never behind a
+ * chunk; each header is still fetched once.
  */
 static void
 test_fill_with_window(void)
 {
 	struct fixture fx;
 	struct folder *f;
-	struct fake_stats st;
+	struct fake_stats st, fill_st;
+	struct backend *fill_be = fake_backend_new(20000);
 	unsigned before;
 
 	setup(&fx, 20000);
+	fx.acc->fill_worker = worker_new("fill", fill_be, fx.core->rq);
+	g_assert_true(core_fill_worker(fx.acc) == fx.acc->fill_worker);
 	f = folder_open(fx.core, fx.acc, "INBOX");
 	folder_start_fill(f);
 	/* Wait for the UID list only (the fill starts with it). */
@@ -261,22 +265,27 @@ test_fill_with_window(void)
 		g_poll(&pfd, 1, 100);
 		reply_queue_dispatch(fx.core->rq);
 	}
-	g_assert_false(f->filling);
+	g_assert_cmpuint(f->filling, ==, 0);
 	folder_want_rows(f, 0, 30);
-	g_assert_true(f->filling);
+	g_assert_cmpuint(f->filling, ==, FOLDER_FILL_DEPTH);
 	before = f->requests;
 	/*
-	 * The fill has one chunk out; the window's three requests (rows,
-	 * margin after, margin before) go right behind it, not after the
-	 * chunks still to come.
+	 * The fill has its chunks out on its own connection; the window's
+	 * three requests (rows, margin after, margin before) go to the first.
 	 */
 	folder_want_rows(f, 4000, 30);
 	g_assert_cmpuint(f->requests - before, ==, 3);
 	g_assert_false(folder_filled(f));
 	settle(&fx);
 	g_assert_true(folder_filled(f));
+	g_assert_cmpint(f->fill_time, >, 0);
 	fake_backend_stats(fx.be, &st);
-	g_assert_cmpuint(st.uids_fetched, ==, 20000);
+	fake_backend_stats(fill_be, &fill_st);
+	/* The first screen and the window (with their margins) only. */
+	g_assert_cmpuint(st.fetches, ==, 2 + 3);
+	g_assert_cmpuint(st.uids_fetched, ==, 30 + 50 + 30 + 2 * 50);
+	g_assert_cmpuint(st.uids_fetched + fill_st.uids_fetched, ==, 20000);
+	g_assert_cmpuint(fill_st.max_batch, <=, FOLDER_FETCH_BATCH);
 	teardown(&fx);
 }
 

@@ -34,8 +34,9 @@ struct imap {
 	bool verify;
 	int timeout;
 
-	mailimap *session; /* NULL while disconnected */
-	char *selected;	   /* server name of the selected folder */
+	mailimap *session;	/* NULL while disconnected */
+	char *selected;		/* server name of the selected folder */
+	bool selected_readonly; /* it was EXAMINEd */
 	struct net_cancel *cancel;
 };
 
@@ -365,8 +366,12 @@ imap_list_folders(struct backend *be, const struct request *req,
 	return true;
 }
 
+/*
+ * Select name, or EXAMINE it when readonly (a connection that only reads,
+ * like the header fill's: nothing it does changes the folder).
+ */
 static bool
-select_folder(struct imap *d, const char *name, GError **err)
+select_folder(struct imap *d, const char *name, bool readonly, GError **err)
 {
 	g_autofree char *encoded = NULL;
 	int r;
@@ -379,10 +384,12 @@ select_folder(struct imap *d, const char *name, GError **err)
 			break;
 		}
 	}
-	if (d->selected != NULL && strcmp(d->selected, name) == 0)
+	if (d->selected != NULL && strcmp(d->selected, name) == 0 &&
+	    (readonly || !d->selected_readonly))
 		return true;
 	g_clear_pointer(&d->selected, g_free);
-	r = mailimap_select(d->session, name);
+	r = readonly ? mailimap_examine(d->session, name)
+		     : mailimap_select(d->session, name);
 	if (r != MAILIMAP_NO_ERROR && d->session != NULL &&
 	    r != MAILIMAP_ERROR_STREAM && r != MAILIMAP_ERROR_PARSE) {
 		g_autofree char *shown = imap_utf7_decode_lossy(name);
@@ -391,9 +398,10 @@ select_folder(struct imap *d, const char *name, GError **err)
 		    "cannot select '%s': %s", shown, server_text(d));
 		return false;
 	}
-	if (!check(d, r, "SELECT", err))
+	if (!check(d, r, readonly ? "EXAMINE" : "SELECT", err))
 		return false;
 	d->selected = g_strdup(name);
+	d->selected_readonly = readonly;
 	return true;
 }
 
@@ -416,7 +424,8 @@ imap_open_folder(struct backend *be, const struct request *req,
 	clistiter *it;
 	int r;
 
-	if (!ensure_session(be, err) || !select_folder(d, req->folder, err))
+	if (!ensure_session(be, err) ||
+	    !select_folder(d, req->folder, false, err))
 		return false;
 	/* Arrival order is UID order: UID SEARCH ALL, sorted here. */
 	key = mailimap_search_key_new_all();
@@ -706,7 +715,8 @@ imap_fetch_envelopes(struct backend *be, const struct request *req,
 	clist *result = NULL;
 	int r;
 
-	if (!ensure_session(be, err) || !select_folder(d, req->folder, err)) {
+	if (!ensure_session(be, err) ||
+	    !select_folder(d, req->folder, req->readonly, err)) {
 		g_ptr_array_unref(fx.batch);
 		return false;
 	}
@@ -1111,7 +1121,8 @@ imap_fetch_message(struct backend *be, const struct request *req,
 	clist *hdrs;
 	int r;
 
-	if (!ensure_session(be, err) || !select_folder(d, req->folder, err))
+	if (!ensure_session(be, err) ||
+	    !select_folder(d, req->folder, false, err))
 		return false;
 	/* First the structure and the shown headers, never the body. */
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -1273,7 +1284,8 @@ imap_save_part(struct backend *be, const struct request *req,
 	bool ok;
 	int r;
 
-	if (!ensure_session(be, err) || !select_folder(d, req->folder, err))
+	if (!ensure_session(be, err) ||
+	    !select_folder(d, req->folder, false, err))
 		return false;
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
