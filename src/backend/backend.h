@@ -65,6 +65,12 @@ struct backend_ops {
 	backend_op *fetch_message;	  /* sink_message() */
 	backend_op *save_part;		  /* writes req->path */
 	void (*free)(struct backend *be); /* frees be and its data */
+	/*
+	 * May be NULL. Called from ANOTHER thread while an op runs on be:
+	 * make its blocking I/O fail at once (the op then fails and the
+	 * worker answers CANCELLED); the next op reconnects. Must not block.
+	 */
+	void (*interrupt)(struct backend *be);
 };
 
 /* How to reach a server: made by core from the account's options. */

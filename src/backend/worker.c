@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@ struct worker {
 	struct reply_queue *rq;
 	GMutex lock;
 	GHashTable *cancelled; /* uint64_t ids, under lock */
+	uint64_t running;      /* id of the request being run, under lock */
 };
 
 struct reply_queue *
@@ -84,6 +86,12 @@ reply_queue_set_event_cb(struct reply_queue *rq, reply_cb *cb, void *data)
 {
 	rq->event_cb = cb;
 	rq->event_data = data;
+}
+
+bool
+reply_queue_is_pending(const struct reply_queue *rq, uint64_t id)
+{
+	return g_hash_table_contains(rq->callbacks, &id);
 }
 
 unsigned
@@ -258,7 +266,13 @@ run_request(struct worker *w, struct request *req)
 	} else if (op == NULL) {
 		reply = reply_new(w, req->id, REPLY_UNSUPPORTED);
 	} else {
+		g_mutex_lock(&w->lock);
+		w->running = req->id;
+		g_mutex_unlock(&w->lock);
 		ok = op(w->be, req, &sink, &error);
+		g_mutex_lock(&w->lock);
+		w->running = 0;
+		g_mutex_unlock(&w->lock);
 		if (is_cancelled(w, req->id) ||
 		    g_error_matches(error, SKUA_ERROR, SKUA_ERROR_CANCELLED)) {
 			g_clear_error(&error);
@@ -357,6 +371,12 @@ worker_cancel(struct worker *w, uint64_t id)
 		return;
 	g_mutex_lock(&w->lock);
 	g_hash_table_add(w->cancelled, g_memdup2(&id, sizeof(id)));
+	/* Running and maybe blocked on the network: wake it up. */
+	if (w->running == id &&
+	    w->be->ops->size >=
+		offsetof(struct backend_ops, interrupt) + sizeof(void *) &&
+	    w->be->ops->interrupt != NULL)
+		w->be->ops->interrupt(w->be);
 	g_mutex_unlock(&w->lock);
 }
 

@@ -13,6 +13,7 @@
 #ifndef SKUA_BACKEND_WORKER_H
 #define SKUA_BACKEND_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "backend/types.h"
@@ -36,6 +37,8 @@ int reply_queue_fd(const struct reply_queue *rq);
 void reply_queue_set_event_cb(struct reply_queue *rq, reply_cb *cb, void *data);
 /* Run the callbacks of every waiting reply; returns how many there were. */
 unsigned reply_queue_dispatch(struct reply_queue *rq);
+/* Whether request id is posted and not yet answered. */
+bool reply_queue_is_pending(const struct reply_queue *rq, uint64_t id);
 /* Requests posted and not yet answered with a terminal reply. */
 unsigned reply_queue_pending(const struct reply_queue *rq);
 
@@ -50,7 +53,8 @@ uint64_t worker_post(struct worker *w, struct request *req, reply_cb *cb,
     void *data);
 /*
  * Ask for request id to stop: a queued request is answered CANCELLED
- * without running; a running one sees sink_cancelled() turn true.
+ * without running; a running one sees sink_cancelled() turn true, and its
+ * driver's interrupt op (if any) breaks off the I/O it waits on.
  */
 void worker_cancel(struct worker *w, uint64_t id);
 /* Drop the callbacks of w's unanswered requests whose data is data. */

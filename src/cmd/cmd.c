@@ -96,6 +96,14 @@ cmd_enter_command(struct core *core)
 	ui_prompt(":", NULL, command_cb, core);
 }
 
+/* Ctrl-G: stop what the user waits for; the background fill goes on. */
+static void
+cmd_cancel(struct core *core)
+{
+	if (core->folder == NULL || !folder_cancel(core->folder))
+		ui_message("nothing to cancel");
+}
+
 static void
 cmd_redraw(struct core *core)
 {
@@ -469,6 +477,7 @@ cmd_search_next(struct core *core)
 
 /* clang-format off */
 static const struct cmd_entry table[] = {
+	{ "cancel",         cmd_cancel,         "stop opening a folder, a message or a save" },
 	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
 	{ "display-message", cmd_display_message, "show the selected message" },
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },

@@ -52,6 +52,7 @@ static const struct binding bindings[] = {
 	{ "generic",  '?',                      "help" },
 	{ "generic",  ':',                      "enter-command" },
 	{ "generic",  CTRL('L'),                "redraw-screen" },
+	{ "generic",  CTRL('G'),                "cancel" },
 	{ "generic",  'j',                      "next-entry" },
 	{ "generic",  UI_KEY_DOWN,      "next-entry" },
 	{ "generic",  'k',                      "previous-entry" },

@@ -138,6 +138,8 @@ on_opened(const struct reply *reply, void *data)
 		break;
 	case REPLY_UNSUPPORTED:
 	case REPLY_CANCELLED:
+		if (reply->kind == REPLY_CANCELLED)
+			core_notice(core, "opening '%s' cancelled", f->display);
 		f->load = FOLDER_FAILED;
 		g_free(f->error);
 		f->error = g_strdup(reply->kind == REPLY_CANCELLED
@@ -168,7 +170,7 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	req->folder = g_strdup(name);
 	req->sort = SORT_ARRIVAL;
 	req->reverse = true;
-	worker_post(acc->worker, req, on_opened, f);
+	f->open_id = worker_post(acc->worker, req, on_opened, f);
 	folder_free(core->folder);
 	core->folder = f;
 	return f;
@@ -330,7 +332,7 @@ folder_open_message(struct folder *f, unsigned i)
 	f->message_uid = req->uid;
 	f->message_load = FOLDER_OPENING;
 	g_clear_pointer(&f->message, message_text_free);
-	worker_post(f->acc->worker, req, on_message, f);
+	f->message_id = worker_post(f->acc->worker, req, on_message, f);
 }
 
 struct save {
@@ -354,6 +356,9 @@ on_saved(const struct reply *reply, void *data)
 		break;
 	case REPLY_UNSUPPORTED:
 		core_status(sv->core, "this account cannot save attachments");
+		break;
+	case REPLY_CANCELLED:
+		core_notice(sv->core, "saving '%s' cancelled", sv->path);
 		break;
 	default:
 		break;
@@ -384,7 +389,28 @@ folder_save_part(struct folder *f, unsigned i, const char *path)
 	sv->core = f->acc->core;
 	sv->path = g_strdup(path);
 	/* Not tied to the folder: the file is written even if it closes. */
-	worker_post(f->acc->worker, req, on_saved, sv);
+	f->save_id = worker_post(f->acc->worker, req, on_saved, sv);
+}
+
+bool
+folder_cancel(struct folder *f)
+{
+	bool any = false;
+
+	if (f->load == FOLDER_OPENING) {
+		worker_cancel(f->acc->worker, f->open_id);
+		any = true;
+	}
+	if (f->message_load == FOLDER_OPENING && f->message_id != 0) {
+		worker_cancel(f->acc->worker, f->message_id);
+		any = true;
+	}
+	if (f->save_id != 0 &&
+	    reply_queue_is_pending(f->acc->core->rq, f->save_id)) {
+		worker_cancel(f->acc->worker, f->save_id);
+		any = true;
+	}
+	return any;
 }
 
 bool

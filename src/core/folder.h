@@ -53,6 +53,9 @@ struct folder {
 	GHashTable *asked;    /* request id -> GArray of its uids, unanswered */
 	int64_t fill_started; /* monotonic usec when the fill began, or 0 */
 	int64_t fill_time;    /* usec the fill took, once complete, or 0 */
+	uint64_t open_id;     /* the request that opens it */
+	uint64_t message_id;  /* the request of the message shown */
+	uint64_t save_id;     /* the last save of a part */
 	/* The message the pager shows (one at a time). */
 	enum folder_load message_load;
 	uint32_t message_uid;
@@ -79,6 +82,12 @@ const struct msg_row *folder_row(const struct folder *f, unsigned i);
  * first.
  */
 void folder_start_fill(struct folder *f);
+/*
+ * Cancel what the user waits for (Ctrl-G): the opening of the folder, the
+ * message being fetched for the pager, a part being saved; the background
+ * fill goes on. False when none of them was under way.
+ */
+bool folder_cancel(struct folder *f);
 /* Whether every row has its header. */
 bool folder_filled(const struct folder *f);
 /*

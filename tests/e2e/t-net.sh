@@ -232,6 +232,26 @@ probe connect 127.0.0.1 "$FAKE_PORT" plain --timeout 30 --cancel-after-ms 300 --
 tap_like "$out" "^error CANCELLED cannot read from '127\.0\.0\.1:$FAKE_PORT': cancelled" \
 	"cancel during mailimap_connect: the stream error is explained as CANCELLED"
 
+# Ctrl-G in skua: the open of a folder on a server that never answers is
+# cancelled at once, not after connect_timeout, and skua stays usable.
+cat >"$E2E_TMP/silent.rc" <<RC
+set starttls = no
+set password = "x"
+set connect_timeout = 60
+RC
+tmux_start cancel 100 20 "$SKUA" -F "$E2E_TMP/silent.rc" \
+	-f "imap://u@127.0.0.1:$FAKE_PORT/INBOX"
+tap_check "skua waits for the silent server" tmux_wait_for cancel 'INBOX' 10
+sleep 0.5
+tmux_send cancel C-g
+tap_check "Ctrl-G cancels the opening at once" \
+	tmux_wait_for cancel "opening 'INBOX' cancelled" 5
+tmux_send cancel C-g
+tap_check "a second Ctrl-G has nothing left to cancel" \
+	tmux_wait_for cancel 'nothing to cancel' 5
+tmux_send cancel q
+tap_is "$(tmux_wait_exit cancel 10)" 0 "and skua quits cleanly"
+
 # --- plain server, refused port ---------------------------------------------
 
 start_fake plain plain-greeting

@@ -74,6 +74,39 @@ slow_connect(struct backend *be, const struct request *req,
 	return true;
 }
 
+/*
+ * An op blocked in I/O that never looks at sink_cancelled(): only the
+ * driver's interrupt op (from the main thread) wakes it.
+ */
+static int interrupts; /* under gate.lock */
+
+static bool
+blocked_connect(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	bool woken;
+
+	g_mutex_lock(&gate.lock);
+	gate.entered = true;
+	g_cond_broadcast(&gate.cond);
+	while (!gate.open && interrupts == 0)
+		g_cond_wait(&gate.cond, &gate.lock);
+	woken = interrupts > 0;
+	g_mutex_unlock(&gate.lock);
+	if (woken)
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_CANCELLED, "cancelled");
+	return !woken;
+}
+
+static void
+blocked_interrupt(struct backend *be)
+{
+	g_mutex_lock(&gate.lock);
+	interrupts++;
+	g_cond_broadcast(&gate.cond);
+	g_mutex_unlock(&gate.lock);
+}
+
 static bool
 failing_check(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
@@ -94,6 +127,14 @@ static const struct backend_ops fake_ops = {
 	.connect = slow_connect,
 	.check = failing_check,
 	.free = fake_free,
+};
+
+static const struct backend_ops blocking_ops = {
+	.size = sizeof(struct backend_ops),
+	.name = "blocking",
+	.connect = blocked_connect,
+	.free = fake_free,
+	.interrupt = blocked_interrupt,
 };
 
 static const struct backend_ops bare_ops = {
@@ -336,6 +377,48 @@ test_cancel(void)
 	log_release(&l);
 }
 
+/* Cancelling a running request interrupts its driver, a queued one not. */
+static void
+test_interrupt(void)
+{
+	struct reply_queue *rq = reply_queue_new();
+	struct worker *w;
+	uint64_t running, queued;
+	gint64 deadline;
+	struct log l;
+
+	gate_reset();
+	interrupts = 0;
+	log_init(&l);
+	w = worker_new("interrupt", fake_new(&blocking_ops), rq);
+	running = worker_post(w, request_new(REQ_CONNECT), log_cb, &l);
+	queued = worker_post(w, request_new(REQ_CONNECT), log_cb, &l);
+	deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	while (!gate_entered()) {
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(1000);
+	}
+	worker_cancel(w, queued);
+	g_mutex_lock(&gate.lock);
+	g_assert_cmpint(interrupts, ==, 0);
+	g_mutex_unlock(&gate.lock);
+	worker_cancel(w, running);
+	wait_terminal(rq, 0);
+	g_assert_cmpint(interrupts, ==, 1);
+	g_assert_cmpuint(l.kinds->len, ==, 2);
+	g_assert_cmpint(g_array_index(l.kinds, enum reply_kind, 0), ==,
+	    REPLY_CANCELLED);
+	g_assert_cmpuint(g_array_index(l.ids, uint64_t, 0), ==, running);
+	g_assert_cmpint(g_array_index(l.kinds, enum reply_kind, 1), ==,
+	    REPLY_CANCELLED);
+	/* Cancelling an answered request does nothing. */
+	worker_cancel(w, running);
+	g_assert_cmpint(interrupts, ==, 1);
+	worker_free(w);
+	reply_queue_free(rq);
+	log_release(&l);
+}
+
 /* Freeing a worker answers its queue and drops its callbacks. */
 static void
 test_free_with_queue(void)
@@ -371,6 +454,7 @@ main(int argc, char **argv)
 	    test_unsupported_and_error);
 	g_test_add_func("/worker/loop-stays-live", test_loop_stays_live);
 	g_test_add_func("/worker/cancel", test_cancel);
+	g_test_add_func("/worker/interrupt", test_interrupt);
 	g_test_add_func("/worker/free-with-queue", test_free_with_queue);
 	return g_test_run();
 }

@@ -243,7 +243,12 @@ fail:
 static bool
 ensure_session(struct backend *be, GError **err)
 {
-	if (imap_of(be)->session != NULL)
+	struct imap *d = imap_of(be);
+
+	/* An interrupt that came too late to fail the last op ends it now. */
+	if (d->session != NULL && !net_io_check(d->cancel, NULL))
+		disconnect(d);
+	if (d->session != NULL)
 		return true;
 	return imap_connect(be, NULL, NULL, err);
 }
@@ -1313,6 +1318,13 @@ imap_save_part(struct backend *be, const struct request *req,
 	return ok;
 }
 
+/* Another thread: fail the session's I/O now (see backend_ops). */
+static void
+imap_interrupt(struct backend *be)
+{
+	net_cancel_trigger(imap_of(be)->cancel);
+}
+
 static void
 imap_free(struct backend *be)
 {
@@ -1344,6 +1356,7 @@ static const struct backend_ops imap_ops = {
 	.fetch_message = imap_fetch_message,
 	.save_part = imap_save_part,
 	.free = imap_free,
+	.interrupt = imap_interrupt,
 };
 
 struct backend *
