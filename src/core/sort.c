@@ -127,7 +127,8 @@ sort_envelopes(struct envelope *const *envs, size_t n, enum sort_key key,
 			break;
 		}
 	}
-	qsort(items, n, sizeof(*items), cmp_item);
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_item);
 	for (size_t i = 0; i < n; i++) {
 		size_t k = reverse ? n - 1 - i : i;
 
