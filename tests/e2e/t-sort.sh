@@ -85,6 +85,11 @@ check_orders() {
 	tmux_send "$s" O s
 	tap_check "$what: O s sorts by subject in reverse" \
 		tmux_wait_for "$s" '^ +5 Carol +apple pie'
+	tmux_send "$s" o C-g
+	tap_check "$what: Ctrl-G cancels the question" \
+		tmux_wait_gone "$s" 'Sort \(d\)ate'
+	tap_check "$what: ... and keeps the order" \
+		tmux_wait_for "$s" 'INBOX \[Msgs:5\] \(reverse-subject\)'
 	tmux_send "$s" o T
 	tap_check "$what: o T threads: the root first" \
 		tmux_wait_for "$s" '^ +1 Alice +Zebra crossing'
