@@ -181,6 +181,7 @@ main(int argc, char **argv)
 	/* Library globals, before any thread starts. */
 	mime_init();
 	net_init();
+	imap_init();
 	backend_register("imap", imap_backend_new);
 	backend_register("imaps", imap_backend_new);
 

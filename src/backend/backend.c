@@ -72,6 +72,8 @@ folder_state_free(struct folder_state *fs)
 		return;
 	if (fs->uids != NULL)
 		g_array_unref(fs->uids);
+	if (fs->threads != NULL)
+		g_array_unref(fs->threads);
 	g_free(fs->name);
 	g_free(fs);
 }

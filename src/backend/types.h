@@ -25,11 +25,14 @@ enum request_kind {
 
 /* Orders the server may be asked for (display order of the UID list). */
 enum sort_key {
-	SORT_ARRIVAL, /* UID order */
-	SORT_DATE,
+	SORT_ARRIVAL, /* UID order (mutt's mailbox-order) */
+	SORT_DATE,    /* the Date: header */
 	SORT_FROM,
 	SORT_SUBJECT,
 	SORT_SIZE,
+	SORT_RECEIVED, /* INTERNALDATE (IMAP SORT's ARRIVAL) */
+	SORT_TO,
+	SORT_THREADS, /* threads (REFERENCES), oldest thread first */
 };
 
 struct request {
@@ -42,7 +45,9 @@ struct request {
 	char *encoding;	    /* SAVE_PART: its transfer encoding */
 	char *path;	    /* SAVE_PART: a new file to create */
 	enum sort_key sort; /* OPEN_FOLDER */
-	bool reverse;	    /* OPEN_FOLDER: newest (largest) first */
+	bool reverse;	    /* OPEN_FOLDER: newest (largest) first; not
+			       applied to SORT_THREADS, whose roots the
+			       caller reverses */
 	bool readonly; /* FETCH_ENVELOPES: the folder may be opened read-only */
 };
 
@@ -136,8 +141,16 @@ struct folder_state {
 	char *name; /* for display, UTF-8 */
 	uint32_t uidvalidity;
 	uint32_t exists;
-	GArray *uids; /* uint32_t, display order */
-	bool sorted;  /* the order is the requested sort (server SORT) */
+	GArray *uids;	    /* uint32_t, display order */
+	bool sorted;	    /* the order is the requested sort (server SORT) */
+	enum sort_key sort; /* the request's order, echoed */
+	bool reverse;	    /* the request's, echoed */
+	/* SORT_THREADS done by the server: the forest (struct thread_node,
+	 * backend/thread-tree.h) whose real nodes are uids, in order. */
+	GArray *threads;
+	/* The keys the server sorts by (1 << enum sort_key), so the caller
+	 * knows when a new order is worth asking for. */
+	unsigned server_sorts;
 };
 
 void folder_state_free(struct folder_state *fs);

@@ -475,6 +475,73 @@ cmd_search_next(struct core *core)
 	search_from_cursor(core);
 }
 
+/* o and O in mutt: one key names the order. */
+static const struct {
+	char key;
+	enum sort_key sort;
+} sort_keys[] = {
+	{ 'd', SORT_DATE },
+	{ 'f', SORT_FROM },
+	{ 'r', SORT_RECEIVED },
+	{ 's', SORT_SUBJECT },
+	{ 't', SORT_TO },
+	{ 'z', SORT_SIZE },
+	{ 'T', SORT_THREADS },
+	{ 'u', SORT_ARRIVAL },
+};
+
+static void
+sort_by_key(struct core *core, int key, bool reverse)
+{
+	struct folder *f = core->folder;
+
+	if (f == NULL || f->load == FOLDER_FAILED)
+		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(sort_keys); i++) {
+		if (sort_keys[i].key == key) {
+			folder_set_sort(f, sort_keys[i].sort, reverse);
+			ui_mark_dirty();
+			return;
+		}
+	}
+}
+
+static void
+sort_cb(int key, void *data)
+{
+	sort_by_key(data, key, false);
+}
+
+static void
+sort_reverse_cb(int key, void *data)
+{
+	sort_by_key(data, key, true);
+}
+
+static void
+cmd_sort_mailbox(struct core *core)
+{
+	if (ui_find_view("index") == NULL || core->folder == NULL) {
+		ui_beep();
+		return;
+	}
+	ui_choose("Sort (d)ate/(f)rm/(r)ecv/(s)ubj/(t)o/(z)size/(T)hreads/"
+		  "(u)nsorted?",
+	    "dfrstzTu", sort_cb, core);
+}
+
+static void
+cmd_sort_reverse(struct core *core)
+{
+	if (ui_find_view("index") == NULL || core->folder == NULL) {
+		ui_beep();
+		return;
+	}
+	ui_choose("Rev-Sort (d)ate/(f)rm/(r)ecv/(s)ubj/(t)o/(z)size/(T)hreads/"
+		  "(u)nsorted?",
+	    "dfrstzTu", sort_reverse_cb, core);
+}
+
 /* clang-format off */
 static const struct cmd_entry table[] = {
 	{ "cancel",         cmd_cancel,         "stop opening a folder, a message or a save" },
@@ -499,6 +566,8 @@ static const struct cmd_entry table[] = {
 	{ "search",         cmd_search,         "search sender and subject (loaded headers)" },
 	{ "search-next",    cmd_search_next,    "search again" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
+	{ "sort-mailbox",   cmd_sort_mailbox,   "sort the index (asks for the order)" },
+	{ "sort-reverse",   cmd_sort_reverse,   "sort the index in reverse order" },
 	{ "view-attachments", cmd_view_attachments, "list the parts of the message" },
 };
 /* clang-format on */

@@ -40,6 +40,8 @@ static const struct binding bindings[] = {
 	{ "index",    '\t',                     "next-unread" },
 	{ "index",    '/',                      "search" },
 	{ "index",    'n',                      "search-next" },
+	{ "index",    'o',                      "sort-mailbox" },
+	{ "index",    'O',                      "sort-reverse" },
 	{ "pager",    'v',                      "view-attachments" },
 	{ "attach",   's',                      "save-attachment" },
 	{ "attach",   'q',                      "exit" },

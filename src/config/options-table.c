@@ -41,6 +41,27 @@ check_folder(const char *value, GError **err)
 	return true;
 }
 
+/* The index's order: mutt's names, with an optional "reverse-" prefix. */
+static bool
+check_sort(const char *value, GError **err)
+{
+	static const char *const names[] = { "date", "date-sent",
+		"date-received", "from", "mailbox-order", "size", "subject",
+		"threads", "to" };
+	const char *v = value;
+
+	if (g_str_has_prefix(v, "reverse-"))
+		v += strlen("reverse-");
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strcmp(v, names[i]) == 0)
+			return true;
+	g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
+	    "no sort order '%s' (date, date-received, from, mailbox-order, "
+	    "size, subject, threads, to, each with an optional reverse-)",
+	    value);
+	return false;
+}
+
 /* clang-format off */
 static const struct option_def table[] = {
 	{ "beep", OPT_BOOL, 0, "yes", 0, 0, NULL,
@@ -63,6 +84,8 @@ static const struct option_def table[] = {
 	  "A shell command whose first line of output is the password, run when the account connects." },
 	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,
 	  "Whether q on the main screen quits: yes, no, or ask-yes/ask-no to ask with that default." },
+	{ "sort", OPT_STRING, OPT_ACCOUNT, "reverse-mailbox-order", 0, 0, check_sort,
+	  "The order of the message index (see SORTING): date, date-received, from, mailbox-order, size, subject, threads or to, each with an optional reverse- prefix." },
 	{ "spoolfile", OPT_STRING, OPT_ACCOUNT, "INBOX", 0, 0, NULL,
 	  "The folder of the account opened first." },
 	{ "starttls", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,

@@ -4,16 +4,28 @@
 
 #include "backend/types.h"
 #include "backend/worker.h"
+#include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "core/sort.h"
 #include "util/log.h"
 
 static void fill_next(struct folder *f);
+static void apply_folder_state(struct folder *f, const struct folder_state *fs);
+static void sort_progress(struct folder *f);
 
 static struct msg_row *
 row_at(const struct folder *f, unsigned i)
 {
 	return &g_array_index(f->rows, struct msg_row, i);
+}
+
+static int
+cmp_uid(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /*
@@ -66,6 +78,8 @@ on_envelopes(const struct reply *reply, void *data)
 			row->env = env;
 			reply->envelopes->pdata[i] = NULL;
 		}
+		if (f->sort_waiting)
+			sort_progress(f);
 		core_changed(core);
 		break;
 	case REPLY_DONE:
@@ -105,31 +119,22 @@ on_opened(const struct reply *reply, void *data)
 	struct core *core = f->acc->core;
 
 	switch (reply->kind) {
-	case REPLY_FOLDER: {
-		const GArray *uids = reply->folder->uids;
-
-		f->uidvalidity = reply->folder->uidvalidity;
+	case REPLY_FOLDER:
 		if (reply->folder->name != NULL) {
 			g_free(f->display);
 			f->display = g_strdup(reply->folder->name);
 		}
-		g_array_set_size(f->rows, 0);
-		g_hash_table_remove_all(f->by_uid);
-		for (guint i = 0; i < uids->len; i++) {
-			struct msg_row row = { g_array_index(uids, uint32_t, i),
-				false, NULL };
-
-			g_array_append_val(f->rows, row);
-			g_hash_table_insert(f->by_uid,
-			    GUINT_TO_POINTER(row.uid), GUINT_TO_POINTER(i + 1));
-		}
 		f->load = FOLDER_OPEN;
-		f->fill_pos = 0;
+		apply_folder_state(f, reply->folder);
 		/* The fill starts after the first window: the screen first. */
 		core_changed(core);
 		break;
-	}
 	case REPLY_ERROR:
+		if (f->load == FOLDER_OPEN) { /* a new order failed */
+			core_status(core, "cannot sort '%s': %s", f->display,
+			    reply->error->message);
+			break;
+		}
 		f->load = FOLDER_FAILED;
 		g_free(f->error);
 		f->error = g_strdup(reply->error->message);
@@ -138,6 +143,8 @@ on_opened(const struct reply *reply, void *data)
 		break;
 	case REPLY_UNSUPPORTED:
 	case REPLY_CANCELLED:
+		if (f->load == FOLDER_OPEN)
+			break;
 		if (reply->kind == REPLY_CANCELLED)
 			core_notice(core, "opening '%s' cancelled", f->display);
 		f->load = FOLDER_FAILED;
@@ -152,11 +159,23 @@ on_opened(const struct reply *reply, void *data)
 	}
 }
 
+/* Ask for the folder's UIDs in f's order. */
+static void
+post_open(struct folder *f)
+{
+	struct request *req = request_new(REQ_OPEN_FOLDER);
+
+	req->folder = g_strdup(f->name);
+	req->sort = f->sort;
+	req->reverse = f->reverse;
+	f->open_id = worker_post(f->acc->worker, req, on_opened, f);
+}
+
 struct folder *
 folder_open(struct core *core, struct account *acc, const char *name)
 {
 	struct folder *f = g_new0(struct folder, 1);
-	struct request *req = request_new(REQ_OPEN_FOLDER);
+	struct sort_spec spec = { SORT_ARRIVAL, true };
 
 	g_assert(acc->worker != NULL);
 	f->acc = acc;
@@ -167,10 +186,12 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	f->by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
 	f->asked = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)g_array_unref);
-	req->folder = g_strdup(name);
-	req->sort = SORT_ARRIVAL;
-	req->reverse = true;
-	f->open_id = worker_post(acc->worker, req, on_opened, f);
+	/* The option's value was checked when it was set. */
+	(void)sort_parse(opt_string(acc->opts, "sort"), &spec);
+	f->sort = spec.key;
+	f->reverse = spec.reverse;
+	f->cursor_hint = -1;
+	post_open(f);
 	folder_free(core->folder);
 	core->folder = f;
 	return f;
@@ -191,6 +212,9 @@ folder_free(struct folder *f)
 	g_array_free(f->rows, TRUE);
 	g_hash_table_destroy(f->by_uid);
 	g_hash_table_destroy(f->asked);
+	if (f->tree != NULL)
+		g_array_unref(f->tree);
+	g_free(f->tree_next);
 	g_free(f->name);
 	g_free(f->display);
 	g_free(f->error);
@@ -475,4 +499,212 @@ folder_start_fill(struct folder *f)
 	if (f->fill_started == 0)
 		f->fill_started = g_get_monotonic_time();
 	fill_next(f);
+}
+
+/*
+ * The order of the rows. Everything below reorders rows that exist (their
+ * envelopes and pending requests kept) or makes them from a UID list.
+ */
+
+/* Replace the rows by uids[0..n) in that order, keeping what is known of
+ * each; nodes, when not NULL, gives each row's tree node. */
+static void
+set_rows(struct folder *f, const uint32_t *uids, guint n, const uint32_t *nodes)
+{
+	GArray *rows =
+	    g_array_sized_new(FALSE, FALSE, sizeof(struct msg_row), n);
+	GHashTable *by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
+	unsigned fetched = 0;
+
+	for (guint i = 0; i < n; i++) {
+		gpointer key = GUINT_TO_POINTER(uids[i]);
+		gpointer idx = g_hash_table_lookup(f->by_uid, key);
+		struct msg_row row = { uids[i], false, NULL, THREAD_NONE };
+
+		if (uids[i] == 0 || g_hash_table_contains(by_uid, key))
+			continue; /* a server's duplicate */
+		if (idx != NULL) {
+			struct msg_row *old =
+			    row_at(f, GPOINTER_TO_UINT(idx) - 1);
+
+			row = *old;
+			old->env = NULL; /* moved */
+		}
+		row.node = nodes != NULL ? nodes[i] : THREAD_NONE;
+		fetched += row.env != NULL;
+		g_array_append_val(rows, row);
+		g_hash_table_insert(by_uid, key, GUINT_TO_POINTER(rows->len));
+	}
+	for (guint i = 0; i < f->rows->len; i++)
+		g_free(row_at(f, i)->env); /* rows gone from the folder */
+	g_array_free(f->rows, TRUE);
+	g_hash_table_destroy(f->by_uid);
+	f->rows = rows;
+	f->by_uid = by_uid;
+	f->fetched = fetched;
+	f->fill_pos = 0;
+	f->order_serial++;
+	/* The cursor stays on its message; before the view has put it on
+	 * one, on the newest. */
+	f->cursor_hint = -1;
+	if (f->cursor_uid != 0) {
+		gpointer idx = g_hash_table_lookup(by_uid,
+		    GUINT_TO_POINTER(f->cursor_uid));
+
+		if (idx != NULL)
+			f->cursor_hint = (int)GPOINTER_TO_UINT(idx) - 1;
+	} else if (rows->len > 0) {
+		f->cursor_hint = f->reverse ? 0 : (int)rows->len - 1;
+	}
+}
+
+static void
+clear_tree(struct folder *f)
+{
+	g_clear_pointer(&f->tree, g_array_unref);
+	g_clear_pointer(&f->tree_next, g_free);
+}
+
+/* Make the rows the messages of forest (tidied), in its order. */
+static void
+set_tree(struct folder *f, const GArray *forest)
+{
+	GArray *tree = sort_tree_tidy((const struct thread_node *)forest->data,
+	    forest->len, f->reverse);
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GArray *nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	for (guint i = 0; i < tree->len; i++) {
+		uint32_t uid = g_array_index(tree, struct thread_node, i).uid;
+
+		if (uid == 0)
+			continue;
+		g_array_append_val(uids, uid);
+		g_array_append_val(nodes, i);
+	}
+	set_rows(f, (const uint32_t *)uids->data, uids->len,
+	    (const uint32_t *)nodes->data);
+	clear_tree(f);
+	f->tree = tree;
+	f->tree_next =
+	    sort_tree_next((const struct thread_node *)tree->data, tree->len);
+	g_array_unref(uids);
+	g_array_unref(nodes);
+}
+
+/* Sort here: mailbox order at once, else with every header in. */
+static void
+sort_here(struct folder *f)
+{
+	struct envelope **envs;
+	guint n = f->rows->len;
+
+	if (f->sort == SORT_ARRIVAL) {
+		GArray *uids =
+		    g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), n);
+
+		for (guint i = 0; i < n; i++)
+			g_array_append_val(uids, row_at(f, i)->uid);
+		g_array_sort(uids, cmp_uid);
+		if (f->reverse)
+			for (guint i = 0; i < n / 2; i++) {
+				uint32_t t = g_array_index(uids, uint32_t, i);
+
+				g_array_index(uids, uint32_t, i) =
+				    g_array_index(uids, uint32_t, n - 1 - i);
+				g_array_index(uids, uint32_t, n - 1 - i) = t;
+			}
+		f->sort_waiting = false;
+		clear_tree(f);
+		set_rows(f, (const uint32_t *)uids->data, uids->len, NULL);
+		g_array_unref(uids);
+		return;
+	}
+	if (!folder_filled(f)) {
+		f->sort_waiting = true;
+		if (!f->fill)
+			folder_start_fill(f);
+		sort_progress(f);
+		return;
+	}
+	f->sort_waiting = false;
+	envs = g_new(struct envelope *, n);
+	for (guint i = 0; i < n; i++)
+		envs[i] = row_at(f, i)->env;
+	if (f->sort == SORT_THREADS) {
+		GArray *forest = sort_threads(envs, n);
+
+		set_tree(f, forest);
+		g_array_unref(forest);
+	} else {
+		GArray *uids = sort_envelopes(envs, n, f->sort, f->reverse);
+
+		clear_tree(f);
+		set_rows(f, (const uint32_t *)uids->data, uids->len, NULL);
+		g_array_unref(uids);
+	}
+	g_free(envs);
+}
+
+/* While a sort waits for the headers: apply it once they are all in. */
+static void
+sort_progress(struct folder *f)
+{
+	struct core *core = f->acc->core;
+	struct sort_spec spec = { f->sort, f->reverse };
+	g_autofree char *name = sort_name(&spec);
+
+	if (folder_filled(f)) {
+		sort_here(f);
+		core_notice(core, "sorted by %s", name);
+	} else if (f->sort == SORT_THREADS) {
+		core_notice(core, "threading when all headers are in (%u/%u)",
+		    f->fetched, f->rows->len);
+	} else {
+		core_notice(core,
+		    "sorting by %s when all headers are in (%u/%u)", name,
+		    f->fetched, f->rows->len);
+	}
+}
+
+/* A UID list from the server: in the order asked, or to be sorted here. */
+static void
+apply_folder_state(struct folder *f, const struct folder_state *fs)
+{
+	const GArray *uids = fs->uids;
+
+	f->uidvalidity = fs->uidvalidity;
+	f->server_sorts = fs->server_sorts;
+	/* An answer overtaken by a newer order (asked or made here). */
+	if (f->rows->len > 0 &&
+	    (fs->sort != f->sort ||
+		(fs->reverse != f->reverse && f->sort != SORT_THREADS)))
+		return;
+	f->sort_waiting = false;
+	if (fs->sorted && fs->threads != NULL && f->sort == SORT_THREADS) {
+		set_tree(f, fs->threads);
+		return;
+	}
+	clear_tree(f);
+	set_rows(f, (const uint32_t *)uids->data, uids->len, NULL);
+	if (!fs->sorted)
+		sort_here(f);
+}
+
+void
+folder_set_sort(struct folder *f, enum sort_key key, bool reverse)
+{
+	f->sort = key;
+	f->reverse = reverse;
+	if (f->load == FOLDER_FAILED)
+		return;
+	/* Still opening: the answer to come has the old order. */
+	if (f->load == FOLDER_OPENING ||
+	    (key != SORT_ARRIVAL && (f->server_sorts & (1u << key)) != 0)) {
+		f->sort_waiting = false;
+		post_open(f);
+		return;
+	}
+	sort_here(f);
+	core_changed(f->acc->core);
 }

@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backend/thread-tree.h"
+#include "backend/types.h"
+
 struct account;
 struct core;
 struct envelope;
@@ -34,6 +37,8 @@ struct msg_row {
 	uint32_t uid;
 	bool pending;	      /* its envelope has been asked for */
 	struct envelope *env; /* NULL: not fetched yet (a placeholder) */
+	uint32_t node;	      /* its node in the folder's tree, or
+				 THREAD_NONE when not threaded */
 };
 
 struct folder {
@@ -61,6 +66,18 @@ struct folder {
 	uint32_t message_uid;
 	struct message_text *message; /* when FOLDER_OPEN */
 	char *message_error;	      /* when FOLDER_FAILED */
+	/* The order of the rows (folder_set_sort()). */
+	enum sort_key sort;
+	bool reverse;
+	bool sort_waiting;     /* sorting here once every header is in */
+	unsigned server_sorts; /* 1 << enum sort_key the server can do */
+	GArray *tree;	       /* struct thread_node when threaded, else NULL */
+	guint8 *tree_next;     /* per node of tree: whether a sibling follows */
+	unsigned order_serial; /* counts the reorderings */
+	/* The index view's cursor across reorderings: the view records the
+	 * UID it is on; a reordering tells it the row that UID went to. */
+	uint32_t cursor_uid;
+	int cursor_hint; /* -1: none */
 };
 
 /*
@@ -100,6 +117,14 @@ void folder_want_rows(struct folder *f, unsigned first, unsigned n);
  * the row's flags follow). Replaces the message shown before.
  */
 void folder_open_message(struct folder *f, unsigned i);
+/*
+ * Order the rows by key (reverse: the other way round; for threads, the
+ * newest thread first). The server sorts when it can (a new UID SORT or
+ * UID THREAD); else core does, at once for mailbox order or when every
+ * header is in, otherwise once the background fill (started if need be)
+ * has brought them all, saying so on the message line meanwhile.
+ */
+void folder_set_sort(struct folder *f, enum sort_key key, bool reverse);
 /*
  * Save part number i of the shown message to path (a new file), fetching
  * that part only; the result is reported as a notice or an error.

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "backend/types.h"
+#include "core/thread.h"
 #include "ui/index-format.h"
 #include "ui/text.h"
 
@@ -99,8 +100,45 @@ read_num(const char **p)
 }
 
 char *
+index_tree_prefix(const struct thread_node *nodes, const guint8 *next, size_t i)
+{
+	GString *out = g_string_new(NULL);
+	uint32_t depth = nodes[i].depth, from, chain[INDEX_TREE_MAX_LEVELS];
+	size_t a = i;
+
+	if (depth == 0)
+		return g_string_free(out, FALSE);
+	/* The ancestors at levels [from, depth), nearest last. */
+	from = depth > INDEX_TREE_MAX_LEVELS ? depth - INDEX_TREE_MAX_LEVELS + 1
+					     : 1;
+	for (uint32_t d = depth; d > from;) {
+		a = nodes[a].parent;
+		d--;
+		chain[d - from] = (uint32_t)a;
+	}
+	for (uint32_t d = from; d < depth; d++)
+		g_string_append(out, next[chain[d - from]] ? "\u2502 " : "  ");
+	if ((size_t)nodes[i].parent + 1 == i &&
+	    nodes[nodes[i].parent].uid == 0 &&
+	    nodes[nodes[i].parent].parent == THREAD_NONE)
+		/* The first message under a missing root. */
+		g_string_append(out, next[i] ? "\u250c" : "\u2500");
+	else
+		g_string_append(out, next[i] ? "\u251c" : "\u2514");
+	g_string_append(out, "\u2500>");
+	return g_string_free(out, FALSE);
+}
+
+char *
 index_format_row(const char *fmt, unsigned number, unsigned uid,
     const struct envelope *env)
+{
+	return index_format_row_tree(fmt, number, uid, env, NULL);
+}
+
+char *
+index_format_row_tree(const char *fmt, unsigned number, unsigned uid,
+    const struct envelope *env, const char *tree)
 {
 	GString *out = g_string_new(NULL);
 	const char *p = fmt;
@@ -176,7 +214,8 @@ index_format_row(const char *fmt, unsigned number, unsigned uid,
 			break;
 		case 's':
 			/* A placeholder until the header arrives. */
-			val = g_strdup(env != NULL ? env->subject : "...");
+			val = g_strconcat(tree != NULL ? tree : "",
+			    env != NULL ? env->subject : "...", NULL);
 			break;
 		case 'c':
 			val =

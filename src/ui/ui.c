@@ -38,6 +38,8 @@ struct prompt {
 	bool default_yes; /* for yesno: Enter's answer */
 	ui_prompt_cb *cb;
 	ui_ask_cb *ask_cb;
+	char *choices; /* a one-key choice among these characters */
+	ui_choose_cb *choose_cb;
 	void *data;
 };
 
@@ -329,6 +331,7 @@ prompt_free(struct prompt *p)
 	if (p == NULL)
 		return;
 	g_free(p->label);
+	g_free(p->choices);
 	g_array_free(p->text, TRUE);
 	g_free(p);
 }
@@ -475,6 +478,12 @@ draw_prompt(int y, int cols)
 	int label_w, before_w, x;
 	glong skip = 0;
 
+	if (p->choices != NULL) {
+		put_fixed(y, 0, p->label, cols);
+		curs_set(1);
+		move(y, MIN(text_width(p->label), cols - 1));
+		return;
+	}
 	if (p->yesno) {
 		line = g_strdup_printf("%s ([%s]/%s): ", p->label,
 		    p->default_yes ? "yes" : "no",
@@ -754,6 +763,19 @@ ui_ask(const char *question, bool default_yes, ui_ask_cb *cb, void *data)
 	ui.dirty = true;
 }
 
+void
+ui_choose(const char *question, const char *keys, ui_choose_cb *cb, void *data)
+{
+	struct prompt *p = prompt_new(question);
+
+	p->choices = g_strdup(keys);
+	p->choose_cb = cb;
+	p->data = data;
+	prompt_free(ui.prompt);
+	ui.prompt = p;
+	ui.dirty = true;
+}
+
 bool
 ui_prompt_active(void)
 {
@@ -811,6 +833,24 @@ ask_key(int key)
 	prompt_free(p);
 }
 
+static void
+choose_key(int key)
+{
+	struct prompt *p;
+
+	if (key == 7 || key == 27) { /* Ctrl-G, Esc: no answer */
+		prompt_free(prompt_take());
+		return;
+	}
+	if (key <= 0 || key >= 128 || strchr(ui.prompt->choices, key) == NULL) {
+		ui_beep();
+		return;
+	}
+	p = prompt_take();
+	p->choose_cb(key, p->data);
+	prompt_free(p);
+}
+
 void
 ui_prompt_key(int key)
 {
@@ -818,6 +858,10 @@ ui_prompt_key(int key)
 
 	if (p == NULL)
 		return;
+	if (p->choices != NULL) {
+		choose_key(key);
+		return;
+	}
 	if (p->yesno) {
 		ask_key(key);
 		return;

@@ -149,6 +149,13 @@ void ui_prompt(const char *prompt, const char *initial, ui_prompt_cb *cb,
 /* A yes/no question; cb gets the answer (Ctrl-G: no answer, no call). */
 typedef void ui_ask_cb(bool yes, void *data);
 void ui_ask(const char *question, bool default_yes, ui_ask_cb *cb, void *data);
+/*
+ * A one-key question: cb gets the key pressed, one of the ASCII characters
+ * in keys (other keys beep; Ctrl-G and Esc cancel without a call).
+ */
+typedef void ui_choose_cb(int key, void *data);
+void ui_choose(const char *question, const char *keys, ui_choose_cb *cb,
+    void *data);
 bool ui_prompt_active(void);
 /* Give a key to the active prompt. */
 void ui_prompt_key(int key);

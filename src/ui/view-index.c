@@ -10,6 +10,7 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "core/sort.h"
 #include "ui/index-format.h"
 #include "ui/ui.h"
 #include "ui/view-index.h"
@@ -75,22 +76,45 @@ index_draw(struct view *v, int top, int rows, int cols)
 			    folder_count(f));
 		break;
 	}
+	if (f->load == FOLDER_OPEN) {
+		/* The order, as mutt's status line shows it. */
+		struct sort_spec spec = { f->sort, f->reverse };
+		g_autofree char *name = sort_name(&spec);
+		char *with = g_strdup_printf("%s (%s)", title, name);
+
+		g_free(title);
+		title = with;
+	}
 	view_set_title(v, title);
 	if (f->load != FOLDER_OPEN)
 		return;
+	/* After a new order, the cursor follows its message. */
+	if (f->cursor_hint >= 0) {
+		v->cursor = f->cursor_hint;
+		f->cursor_hint = -1;
+	}
+	if (v->cursor >= (int)folder_count(f))
+		v->cursor = folder_count(f) > 0 ? (int)folder_count(f) - 1 : 0;
 	/* Keep the cursor on the screen after the rows arrived. */
 	view_fit(v, rows);
+	f->cursor_uid = v->cursor < (int)folder_count(f)
+	    ? folder_row(f, (unsigned)v->cursor)->uid
+	    : 0;
 	folder_want_rows(f, v->top, rows);
 	for (int i = 0; i < rows; i++) {
 		unsigned idx = v->top + i;
 		const struct msg_row *row;
-		g_autofree char *line = NULL;
+		g_autofree char *line = NULL, *tree = NULL;
 
 		if (idx >= folder_count(f))
 			break;
 		row = folder_row(f, idx);
-		line = index_format_row(fmt != NULL ? fmt : "", idx + 1,
-		    row->uid, row->env);
+		if (f->tree != NULL && row->node != THREAD_NONE)
+			tree = index_tree_prefix((const struct thread_node *)
+						     f->tree->data,
+			    f->tree_next, row->node);
+		line = index_format_row_tree(fmt != NULL ? fmt : "", idx + 1,
+		    row->uid, row->env, tree);
 		ui_put_line(top + i, line, cols, (int)idx == v->cursor);
 	}
 }

@@ -45,6 +45,8 @@ fake_open(struct backend *be, const struct request *req,
 	fs->name = g_strdup(req->folder);
 	fs->uidvalidity = 42;
 	fs->exists = fk->n;
+	fs->sort = req->sort;
+	fs->reverse = req->reverse;
 	fs->uids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), fk->n);
 	for (unsigned i = 0; i < fk->n; i++) {
 		uint32_t uid = req->reverse ? fk->n - i : i + 1;
@@ -57,6 +59,9 @@ fake_open(struct backend *be, const struct request *req,
 	sink_folder(sink, fs);
 	return true;
 }
+
+static const char *const senders[] = { "Tester", "bob", "Alice", "dan",
+	"Carl" };
 
 static bool
 fake_fetch(struct backend *be, const struct request *req,
@@ -84,14 +89,21 @@ fake_fetch(struct backend *be, const struct request *req,
 	for (guint i = 0; i < req->uids->len; i++) {
 		uint32_t uid = g_array_index(req->uids, uint32_t, i);
 		g_autofree char *subject = g_strdup_printf("message %u", uid);
+		g_autofree char *id = g_strdup_printf("<%u@fake>", uid);
+		/* Threads of four: each message replies to the one before. */
+		g_autofree char *parent =
+		    uid % 4 != 1 ? g_strdup_printf("<%u@fake>", uid - 1) : NULL;
 		struct envelope_fields f = {
 			.uid = uid,
 			.flags = uid % 3 == 0 ? 0 : MSG_SEEN,
 			.size = 1000 + uid,
 			.date = 1700000000 + (int64_t)uid * 60,
-			.from = "Tester",
+			.from = senders[uid % G_N_ELEMENTS(senders)],
 			.from_addr = "tester@example.com",
 			.subject = subject,
+			.message_id = id,
+			.in_reply_to = parent,
+			.references = parent,
 		};
 
 		if (uid > fk->n)

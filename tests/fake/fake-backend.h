@@ -18,7 +18,13 @@ struct fake_stats {
 	unsigned max_batch;    /* largest request */
 };
 
-/* A driver whose folder "INBOX" holds n messages with UIDs 1..n. */
+/*
+ * A driver whose folder "INBOX" holds n messages with UIDs 1..n: subject
+ * "message UID", sent UID minutes after a fixed time, size 1000 + UID,
+ * from "Tester", "bob", "Alice", "dan", "Carl" in turn (by UID modulo 5),
+ * Message-ID <UID@fake>, and threads of four (1 <- 2 <- 3 <- 4, 5 <- ...)
+ * by In-Reply-To and References. It offers no server-side sort.
+ */
 struct backend *fake_backend_new(unsigned n);
 /* Make the next k envelope fetches fail. Thread-safe. */
 void fake_backend_fail_fetches(struct backend *be, unsigned k);

@@ -289,6 +289,187 @@ test_fill_with_window(void)
 	teardown(&fx);
 }
 
+/* The UIDs of the rows, "u1 u2 ...". */
+static char *
+row_uids(const struct folder *f)
+{
+	GString *s = g_string_new(NULL);
+
+	for (unsigned i = 0; i < folder_count(f); i++)
+		g_string_append_printf(s, "%s%u", i > 0 ? " " : "",
+		    folder_row(f, i)->uid);
+	return g_string_free(s, FALSE);
+}
+
+/* The rows as "uid:depth" of their tree nodes. */
+static char *
+row_tree(const struct folder *f)
+{
+	GString *s = g_string_new(NULL);
+
+	g_assert_nonnull(f->tree);
+	for (unsigned i = 0; i < folder_count(f); i++) {
+		const struct msg_row *row = folder_row(f, i);
+		const struct thread_node *v =
+		    &g_array_index(f->tree, struct thread_node, row->node);
+
+		g_assert_cmpuint(v->uid, ==, row->uid);
+		g_string_append_printf(s, "%s%u:%u", i > 0 ? " " : "", row->uid,
+		    v->depth);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_sort_mailbox_order_at_once(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+	g_autofree char *uids = NULL;
+
+	setup(&fx, 5);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+	/* The default: newest first, the cursor put on it. */
+	g_assert_cmpint(f->sort, ==, SORT_ARRIVAL);
+	g_assert_true(f->reverse);
+	g_assert_cmpint(f->cursor_hint, ==, 0);
+	uids = row_uids(f);
+	g_assert_cmpstr(uids, ==, "5 4 3 2 1");
+	f->cursor_uid = 4; /* the view's cursor */
+	folder_set_sort(f, SORT_ARRIVAL, false);
+	g_clear_pointer(&uids, g_free);
+	uids = row_uids(f);
+	g_assert_cmpstr(uids, ==, "1 2 3 4 5");
+	g_assert_false(f->sort_waiting);
+	g_assert_cmpint(f->cursor_hint, ==, 3);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.fetches, ==, 0);
+	g_assert_cmpuint(st.opens, ==, 1);
+	teardown(&fx);
+}
+
+static void
+test_sort_waits_for_the_fill(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	g_autofree char *uids = NULL;
+
+	setup(&fx, 1000);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+	folder_want_rows(f, 0, 30);
+	settle(&fx);
+	g_assert_cmpuint(f->fetched, ==, 30 + FOLDER_PREFETCH);
+	f->cursor_uid = 1000;
+	/* No header_fill: sorting starts the fill and says so. */
+	g_assert_false(f->fill);
+	folder_set_sort(f, SORT_SUBJECT, false);
+	g_assert_true(f->sort_waiting);
+	g_assert_true(f->fill);
+	g_assert_cmpstr(fx.core->notice, ==,
+	    "sorting by subject when all headers are in (80/1000)");
+	/* The rows keep their order meanwhile. */
+	g_assert_cmpuint(folder_row(f, 0)->uid, ==, 1000);
+	settle(&fx);
+	g_assert_true(folder_filled(f));
+	g_assert_false(f->sort_waiting);
+	g_assert_cmpstr(fx.core->notice, ==, "sorted by subject");
+	/* "message 1" < "message 10" < "message 100" < "message 1000". */
+	g_assert_cmpuint(folder_row(f, 0)->uid, ==, 1);
+	g_assert_cmpuint(folder_row(f, 1)->uid, ==, 10);
+	g_assert_cmpuint(folder_row(f, 2)->uid, ==, 100);
+	g_assert_cmpuint(folder_row(f, 3)->uid, ==, 1000);
+	g_assert_cmpuint(folder_row(f, 999)->uid, ==, 999);
+	g_assert_cmpint(f->cursor_hint, ==, 3);
+	g_assert_cmpuint(count_fetched(f), ==, 1000);
+	g_assert_null(f->tree);
+
+	/* With every header in, a new order is made at once. */
+	folder_set_sort(f, SORT_FROM, true);
+	g_assert_false(f->sort_waiting);
+	for (unsigned i = 1; i < 1000; i++) {
+		const struct envelope *a = folder_row(f, i - 1)->env;
+		const struct envelope *b = folder_row(f, i)->env;
+		g_autofree char *fa = g_utf8_casefold(a->from, -1);
+		g_autofree char *fb = g_utf8_casefold(b->from, -1);
+		int c = strcmp(fa, fb);
+
+		/* Reverse: names descending, case ignored, then UIDs. */
+		g_assert_true(c > 0 || (c == 0 && a->uid > b->uid));
+	}
+	g_assert_cmpstr(folder_row(f, 0)->env->from, ==, "Tester");
+	g_assert_cmpstr(folder_row(f, 999)->env->from, ==, "Alice");
+	teardown(&fx);
+}
+
+static void
+test_sort_threads_here(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	g_autofree char *tree = NULL, *uids = NULL;
+
+	setup(&fx, 10);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	folder_start_fill(f);
+	settle(&fx);
+	folder_want_rows(f, 0, 3);
+	settle(&fx);
+	g_assert_true(folder_filled(f));
+	f->cursor_uid = 7;
+	folder_set_sort(f, SORT_THREADS, false);
+	tree = row_tree(f);
+	g_assert_cmpstr(tree, ==, "1:0 2:1 3:2 4:3 5:0 6:1 7:2 8:3 9:0 10:1");
+	g_assert_cmpint(f->cursor_hint, ==, 6);
+	g_assert_nonnull(f->tree_next);
+	/* Reverse: the newest thread first, each kept whole. */
+	folder_set_sort(f, SORT_THREADS, true);
+	g_clear_pointer(&tree, g_free);
+	tree = row_tree(f);
+	g_assert_cmpstr(tree, ==, "9:0 10:1 5:0 6:1 7:2 8:3 1:0 2:1 3:2 4:3");
+	g_assert_cmpint(f->cursor_hint, ==, 4);
+	/* Back to a flat order: no tree any more. */
+	folder_set_sort(f, SORT_SIZE, true);
+	g_assert_null(f->tree);
+	uids = row_uids(f);
+	g_assert_cmpstr(uids, ==, "10 9 8 7 6 5 4 3 2 1");
+	for (unsigned i = 0; i < folder_count(f); i++)
+		g_assert_cmpuint(folder_row(f, i)->node, ==, THREAD_NONE);
+	teardown(&fx);
+}
+
+/* The sort option is read when the folder opens. */
+static void
+test_sort_option(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *tree = NULL;
+
+	setup(&fx, 6);
+	g_assert_true(config_exec(fx.core->cfg, "set sort = reverse-threads",
+	    "test", NULL, &error));
+	g_assert_false(config_exec(fx.core->cfg, "set sort = by-mood", "test",
+	    NULL, &error));
+	g_assert_nonnull(strstr(error->message, "no sort order 'by-mood'"));
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	g_assert_cmpint(f->sort, ==, SORT_THREADS);
+	g_assert_true(f->reverse);
+	settle(&fx);
+	/* Threads need every header: the fill (started for them) brought
+	 * them, then the rows were threaded. */
+	g_assert_true(f->fill);
+	g_assert_false(f->sort_waiting);
+	tree = row_tree(f);
+	g_assert_cmpstr(tree, ==, "5:0 6:1 1:0 2:1 3:2 4:3");
+	teardown(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -306,5 +487,11 @@ main(int argc, char **argv)
 	    test_close_while_fetching);
 	g_test_add_func("/folder/fill", test_fill);
 	g_test_add_func("/folder/fill-with-window", test_fill_with_window);
+	g_test_add_func("/folder/sort-mailbox-order-at-once",
+	    test_sort_mailbox_order_at_once);
+	g_test_add_func("/folder/sort-waits-for-the-fill",
+	    test_sort_waits_for_the_fill);
+	g_test_add_func("/folder/sort-threads-here", test_sort_threads_here);
+	g_test_add_func("/folder/sort-option", test_sort_option);
 	return g_test_run();
 }

@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libetpan/libetpan.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/imap/imap-thread.h"
 #include "backend/imap/imap-utf7.h"
 #include "backend/imap/imap.h"
 #include "backend/types.h"
@@ -418,34 +420,254 @@ cmp_uid(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-static bool
-imap_open_folder(struct backend *be, const struct request *req,
-    struct reply_sink *sink, GError **err)
+/*
+ * The THREAD response (RFC 5256), which libetpan cannot parse: without a
+ * parser for it the reply desynchronises the session. This extension
+ * takes the line's data after "THREAD" as it is, up to the CRLF, and
+ * imap_thread_parse() reads it afterwards. Registered by imap_init(),
+ * before any thread starts (libetpan's registry has no lock).
+ */
+static bool thread_ext_registered;
+static char thread_ext_name[] = "THREAD";
+
+static int thread_ext_parse(int calling_parser, mailstream *fd,
+    MMAPString *buffer, struct mailimap_parser_context *ctx, size_t *indx,
+    struct mailimap_extension_data **result, size_t progr_rate,
+    progress_function *progr_fun);
+static void thread_ext_free(struct mailimap_extension_data *ext);
+
+static struct mailimap_extension_api thread_ext = {
+	.ext_name = thread_ext_name,
+	.ext_id = -1,
+	.ext_parser = thread_ext_parse,
+	.ext_free = thread_ext_free,
+};
+
+static int
+thread_ext_parse(int calling_parser, mailstream *fd, MMAPString *buffer,
+    struct mailimap_parser_context *ctx, size_t *indx,
+    struct mailimap_extension_data **result, size_t progr_rate,
+    progress_function *progr_fun)
 {
-	struct imap *d = imap_of(be);
-	struct mailimap_search_key *key;
-	struct folder_state *fs;
+	size_t start = *indx, end;
+	struct mailimap_extension_data *ext;
+	GString *data;
+
+	(void)fd;
+	(void)ctx;
+	(void)progr_rate;
+	(void)progr_fun;
+	if (calling_parser != MAILIMAP_EXTENDED_PARSER_RESPONSE_DATA &&
+	    calling_parser != MAILIMAP_EXTENDED_PARSER_MAILBOX_DATA)
+		return MAILIMAP_ERROR_PARSE;
+	/* "THREAD" then a space or the end of the line. */
+	if (start > buffer->len || buffer->len - start < 7 ||
+	    g_ascii_strncasecmp(buffer->str + start, "THREAD", 6) != 0 ||
+	    (buffer->str[start + 6] != ' ' && buffer->str[start + 6] != '\r'))
+		return MAILIMAP_ERROR_PARSE;
+	/* The line is in the buffer whole: THREAD data has no literals. */
+	end = start + 6;
+	while (end < buffer->len && buffer->str[end] != '\r')
+		end++;
+	if (end >= buffer->len)
+		return MAILIMAP_ERROR_PARSE;
+	/* The data: what follows "THREAD ". */
+	start += buffer->str[start + 6] == ' ' ? 7 : 6;
+	data = g_string_new_len(buffer->str + start, (gssize)(end - start));
+	ext = mailimap_extension_data_new(&thread_ext, 0, data);
+	if (ext == NULL) {
+		g_string_free(data, TRUE);
+		return MAILIMAP_ERROR_MEMORY;
+	}
+	*result = ext;
+	*indx = end;
+	return MAILIMAP_NO_ERROR;
+}
+
+static void
+thread_ext_free(struct mailimap_extension_data *ext)
+{
+	if (ext == NULL)
+		return;
+	if (ext->ext_data != NULL)
+		g_string_free(ext->ext_data, TRUE);
+	free(ext);
+}
+
+void
+imap_init(void)
+{
+	if (thread_ext_registered)
+		return;
+	thread_ext_registered =
+	    mailimap_extension_register(&thread_ext) == MAILIMAP_NO_ERROR;
+}
+
+/* The orders this server can give us (1 << enum sort_key). */
+static unsigned
+server_sorts(struct imap *d)
+{
+	unsigned keys = 1u << SORT_ARRIVAL;
+
+	if (mailimap_has_extension(d->session, "SORT"))
+		keys |= 1u << SORT_DATE | 1u << SORT_FROM | 1u << SORT_SUBJECT |
+		    1u << SORT_SIZE | 1u << SORT_RECEIVED | 1u << SORT_TO;
+	if (thread_ext_registered &&
+	    mailimap_has_extension(d->session, "THREAD=REFERENCES"))
+		keys |= 1u << SORT_THREADS;
+	return keys;
+}
+
+static struct mailimap_sort_key *
+sort_key_new(enum sort_key key, bool reverse)
+{
+	switch (key) {
+	case SORT_DATE:
+		return mailimap_sort_key_new_date(reverse);
+	case SORT_FROM:
+		return mailimap_sort_key_new_from(reverse);
+	case SORT_SUBJECT:
+		return mailimap_sort_key_new_subject(reverse);
+	case SORT_SIZE:
+		return mailimap_sort_key_new_size(reverse);
+	case SORT_RECEIVED:
+		return mailimap_sort_key_new_arrival(reverse);
+	case SORT_TO:
+		return mailimap_sort_key_new_to(reverse);
+	default:
+		return NULL;
+	}
+}
+
+/* The key's name in a SORT command, for the log. */
+static const char *
+sort_key_imap_name(enum sort_key key)
+{
+	switch (key) {
+	case SORT_DATE:
+		return "DATE";
+	case SORT_FROM:
+		return "FROM";
+	case SORT_SUBJECT:
+		return "SUBJECT";
+	case SORT_SIZE:
+		return "SIZE";
+	case SORT_RECEIVED:
+		return "ARRIVAL";
+	case SORT_TO:
+		return "TO";
+	default:
+		return "?";
+	}
+}
+
+/*
+ * UID SORT (key) UTF-8 ALL into fs->uids. False without err when the
+ * server refused (the caller falls back to UID SEARCH); false with err
+ * when the connection is gone.
+ */
+static bool
+uid_sort(struct imap *d, const struct request *req, struct folder_state *fs,
+    GError **err)
+{
+	struct mailimap_sort_key *key = sort_key_new(req->sort, req->reverse);
+	struct mailimap_search_key *all = mailimap_search_key_new_all();
 	clist *result = NULL;
-	clistiter *it;
 	int r;
 
-	if (!ensure_session(be, err) ||
-	    !select_folder(d, req->folder, false, err))
+	log_info("%s: UID SORT (%s%s) UTF-8 ALL", d->account,
+	    req->reverse ? "REVERSE " : "", sort_key_imap_name(req->sort));
+	r = mailimap_uid_sort(d->session, "UTF-8", key, all, &result);
+	mailimap_sort_key_free(key);
+	mailimap_search_key_free(all);
+	if (r == MAILIMAP_ERROR_EXTENSION) {
+		log_info("%s: UID SORT refused: %s", d->account,
+		    server_text(d));
 		return false;
-	/* Arrival order is UID order: UID SEARCH ALL, sorted here. */
-	key = mailimap_search_key_new_all();
+	}
+	if (!check(d, r, "UID SORT", err))
+		return false;
+	for (clistiter *it = clist_begin(result); it != NULL;
+	     it = clist_next(it))
+		g_array_append_val(fs->uids, *(uint32_t *)clist_content(it));
+	mailimap_sort_result_free(result);
+	return true;
+}
+
+/*
+ * UID THREAD REFERENCES UTF-8 ALL, sent raw (libetpan has no THREAD) and
+ * read by our extension parser: the forest into fs->threads, its messages
+ * into fs->uids. False as uid_sort().
+ */
+static bool
+uid_thread(struct imap *d, struct folder_state *fs, GError **err)
+{
+	g_autoptr(GError) why = NULL;
+	GString *data = NULL;
+	int r;
+
+	log_info("%s: UID THREAD REFERENCES UTF-8 ALL", d->account);
+	r = mailimap_custom_command(d->session,
+	    "UID THREAD REFERENCES UTF-8 ALL");
+	if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
+	    r == MAILIMAP_ERROR_FATAL)
+		return check(d, r, "UID THREAD", err);
+	if (d->session->imap_response_info != NULL) {
+		clist *exts =
+		    d->session->imap_response_info->rsp_extension_list;
+
+		for (clistiter *it = clist_begin(exts); it != NULL;
+		     it = clist_next(it)) {
+			struct mailimap_extension_data *ext = clist_content(it);
+
+			if (ext->ext_extension != &thread_ext ||
+			    ext->ext_data == NULL)
+				continue;
+			if (data == NULL) {
+				data = ext->ext_data;
+				ext->ext_data = NULL;
+			}
+		}
+	}
+	if (r != MAILIMAP_NO_ERROR || data == NULL) {
+		log_info("%s: UID THREAD refused: %s", d->account,
+		    r != MAILIMAP_NO_ERROR ? server_text(d) : "no THREAD data");
+		if (data != NULL)
+			g_string_free(data, TRUE);
+		return false;
+	}
+	fs->threads = imap_thread_parse(data->str, data->len, &why);
+	g_string_free(data, TRUE);
+	if (fs->threads == NULL) {
+		log_info("%s: unreadable THREAD reply: %s", d->account,
+		    why->message);
+		return false;
+	}
+	for (guint i = 0; i < fs->threads->len; i++) {
+		uint32_t uid =
+		    g_array_index(fs->threads, struct thread_node, i).uid;
+
+		if (uid != 0)
+			g_array_append_val(fs->uids, uid);
+	}
+	return true;
+}
+
+/* UID SEARCH ALL: every UID, in UID order (reversed with req->reverse). */
+static bool
+uid_search(struct imap *d, const struct request *req, struct folder_state *fs,
+    GError **err)
+{
+	struct mailimap_search_key *key = mailimap_search_key_new_all();
+	clist *result = NULL;
+	int r;
+
 	r = mailimap_uid_search(d->session, NULL, key, &result);
 	mailimap_search_key_free(key);
 	if (!check(d, r, "UID SEARCH", err))
 		return false;
-	fs = g_new0(struct folder_state, 1);
-	fs->name = imap_utf7_decode_lossy(req->folder);
-	fs->uidvalidity = d->session->imap_selection_info != NULL
-	    ? d->session->imap_selection_info->sel_uidvalidity
-	    : 0;
-	fs->uids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t),
-	    clist_count(result));
-	for (it = clist_begin(result); it != NULL; it = clist_next(it))
+	for (clistiter *it = clist_begin(result); it != NULL;
+	     it = clist_next(it))
 		g_array_append_val(fs->uids, *(uint32_t *)clist_content(it));
 	mailimap_search_result_free(result);
 	g_array_sort(fs->uids, cmp_uid);
@@ -458,8 +680,67 @@ imap_open_folder(struct backend *be, const struct request *req,
 			g_array_index(fs->uids, uint32_t, j - 1) = t;
 		}
 	}
+	return true;
+}
+
+/*
+ * SELECT, then the UID list in display order: UID THREAD or UID SORT when
+ * the server offers what was asked, else UID SEARCH in UID order with
+ * fs->sorted false, so that core sorts once it has the headers.
+ */
+static bool
+imap_open_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	struct folder_state *fs;
+	GError *error = NULL;
+	bool empty, done = false;
+
+	if (!ensure_session(be, err) ||
+	    !select_folder(d, req->folder, false, err))
+		return false;
+	fs = g_new0(struct folder_state, 1);
+	fs->name = imap_utf7_decode_lossy(req->folder);
+	fs->uidvalidity = d->session->imap_selection_info != NULL
+	    ? d->session->imap_selection_info->sel_uidvalidity
+	    : 0;
+	fs->uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	fs->server_sorts = server_sorts(d);
+	fs->sort = req->sort;
+	fs->reverse = req->reverse;
+	/* libetpan takes an empty SORT reply for an error: ask nothing. */
+	empty = d->session->imap_selection_info != NULL &&
+	    d->session->imap_selection_info->sel_has_exists &&
+	    d->session->imap_selection_info->sel_exists == 0;
+	if (req->sort != SORT_ARRIVAL &&
+	    (fs->server_sorts & (1u << req->sort)) != 0) {
+		if (empty) {
+			done = true;
+			if (req->sort == SORT_THREADS)
+				fs->threads = g_array_new(FALSE, FALSE,
+				    sizeof(struct thread_node));
+		} else if (req->sort == SORT_THREADS) {
+			done = uid_thread(d, fs, &error);
+		} else {
+			done = uid_sort(d, req, fs, &error);
+		}
+		if (error != NULL) {
+			g_propagate_error(err, error);
+			folder_state_free(fs);
+			return false;
+		}
+		if (!done) {
+			g_array_set_size(fs->uids, 0);
+			g_clear_pointer(&fs->threads, g_array_unref);
+		}
+	}
+	if (!done && !uid_search(d, req, fs, err)) {
+		folder_state_free(fs);
+		return false;
+	}
 	fs->exists = fs->uids->len;
-	fs->sorted = req->sort == SORT_ARRIVAL;
+	fs->sorted = done || req->sort == SORT_ARRIVAL;
 	sink_folder(sink, fs);
 	return true;
 }
