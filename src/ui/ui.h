@@ -149,6 +149,19 @@ void ui_prompt(const char *prompt, const char *initial, ui_prompt_cb *cb,
 /* A yes/no question; cb gets the answer (Ctrl-G: no answer, no call). */
 typedef void ui_ask_cb(bool yes, void *data);
 void ui_ask(const char *question, bool default_yes, ui_ask_cb *cb, void *data);
+/*
+ * A masked line prompt for a password: each character shows as '*'. The
+ * text given to cb is wiped once cb returns (cb copies what it keeps).
+ */
+void ui_prompt_secret(const char *prompt, ui_prompt_cb *cb, void *data);
+/*
+ * A one-key question answered by one of the keys in keys ("roa"): cb gets
+ * that key, or -1 for Ctrl-G and Esc. A question wider than the screen is
+ * wrapped onto the lines above the message line.
+ */
+typedef void ui_choose_cb(int key, void *data);
+void ui_choose(const char *question, const char *keys, ui_choose_cb *cb,
+    void *data);
 bool ui_prompt_active(void);
 /* Give a key to the active prompt. */
 void ui_prompt_key(int key);
