@@ -312,7 +312,7 @@ test_cert_always_and_reject(void)
 
 	/* A new run: the pin file trusts it without a question. */
 	setup(&fx, "set password = " RIGHT);
-	g_assert_true(pins_add(pins_default_path(), "h.example:993", FP, NULL));
+	g_assert_true(pins_add(pins, "h.example:993", FP, NULL));
 	open_account(&fx);
 	g_assert_cmpuint(fx.asked.certs, ==, 0);
 	g_assert_null(last.accepted);
