@@ -123,6 +123,13 @@ tap_check "an untrusted certificate is shown with its fingerprint" \
 	tmux_wait_for once "Certificate not trusted \\(SHA256 $fp_start" 20
 tap_check "and the choice" \
 	tmux_wait_for once '\(r\)eject, accept \(o\)nce, accept \(a\)lways\?$'
+screen=$(tmux_capture once | tr -d '\n')
+if grep -qF -- "(SHA256 $E2E_CERT_SHA256)" <<<"$screen"; then
+	tap_ok "the whole fingerprint is shown (wrapped above the last line)"
+else
+	tap_fail "the whole fingerprint is shown (wrapped above the last line)" \
+		"$(tmux_capture once)"
+fi
 tmux_send once o
 tap_check "o opens the INBOX" tmux_wait_for once 'INBOX \[Msgs:20' 20
 tmux_send once q
