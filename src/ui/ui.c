@@ -486,22 +486,17 @@ draw_wrapped(int y, const char *safe, int cols)
 	int first, last_w = 0;
 
 	while (cols > 1 && *p != '\0') {
-		const char *start = p;
-		int w = 0;
+		char *piece = text_fit(p, cols - 1, false);
+		size_t n = strlen(piece);
 
-		while (*p != '\0') {
-			gunichar c = g_utf8_get_char(p);
-			int cw = g_unichar_iswide(c) ? 2 : 1;
-
-			if (w + cw > cols - 1)
-				break;
-			w += cw;
-			p = g_utf8_next_char(p);
+		if (n == 0) { /* a wide character in one column */
+			g_free(piece);
+			n = (size_t)(g_utf8_next_char(p) - p);
+			piece = g_strndup(p, n);
 		}
-		if (p == start) /* a wide character in one column */
-			p = g_utf8_next_char(p);
-		g_ptr_array_add(lines, g_strndup(start, (gsize)(p - start)));
-		last_w = w;
+		last_w = text_width(piece);
+		g_ptr_array_add(lines, piece);
+		p += n;
 	}
 	first = MAX(0, (int)lines->len - (y + 1));
 	for (guint i = (guint)first; i < lines->len; i++)
@@ -545,13 +540,17 @@ draw_prompt(int y, int cols)
 	label_w = text_width(p->label);
 	/* Scroll the text so the cursor stays on the screen. */
 	for (;;) {
-		g_autofree char *head =
-		    g_ucs4_to_utf8((gunichar *)p->text->data + skip,
-			p->pos - skip, NULL, NULL, NULL);
-		g_autofree char *head_safe = text_sanitize(head, -1);
+		if (p->secret) {
+			/* One column per character; no copy of the text. */
+			before_w = (int)(p->pos - skip);
+		} else {
+			g_autofree char *head =
+			    g_ucs4_to_utf8((gunichar *)p->text->data + skip,
+				p->pos - skip, NULL, NULL, NULL);
+			g_autofree char *head_safe = text_sanitize(head, -1);
 
-		before_w =
-		    p->secret ? (int)(p->pos - skip) : text_width(head_safe);
+			before_w = text_width(head_safe);
+		}
 		if (label_w + before_w < cols - 1 || skip >= (glong)p->pos)
 			break;
 		skip++;
