@@ -21,6 +21,7 @@
 
 #include "app/loop.h"
 #include "backend/worker.h"
+#include "cmd/auth.h"
 #include "cmd/cmd.h"
 #include "cmd/keymap.h"
 #include "config/config.h"
@@ -235,6 +236,7 @@ loop_run(struct core *core, GError **err)
 	sources[n++] = g_timeout_add_seconds(1, on_tick, &loop);
 
 	core->changed = mark_dirty;
+	cmd_auth_install(core);
 	cmd_first_screen(core);
 	while (!core->quit_requested) {
 		ui_draw();

@@ -131,6 +131,7 @@ reply_free(struct reply *reply)
 	if (reply->envelopes != NULL)
 		g_ptr_array_unref(reply->envelopes);
 	message_text_free(reply->message);
+	g_free(reply->fingerprint);
 	g_free(reply->account);
 	g_free(reply);
 }

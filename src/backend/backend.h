@@ -48,6 +48,11 @@ void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
 struct message_text;
 void sink_message(struct reply_sink *sink, struct message_text *message);
 bool sink_cancelled(struct reply_sink *sink);
+/*
+ * The server's certificate was refused: its SHA-256 ("AB:CD:...") goes with
+ * the op's error reply (struct reply's fingerprint).
+ */
+void sink_untrusted(struct reply_sink *sink, const char *fingerprint);
 
 /* Every op: run req on be, report through sink; false with err on failure. */
 typedef bool backend_op(struct backend *be, const struct request *req,
@@ -89,7 +94,9 @@ struct backend_params {
 	const char *password;	      /* NULL: none known */
 	const char *password_command; /* run by the driver when no password */
 	const char *ca_file;
-	const char *fingerprint;
+	const char *fingerprint; /* tls_fingerprint: trusted without a CA */
+	const char *accepted;	 /* a fingerprint the user accepted once */
+	const char *pin_file;	 /* the pin file (util/pins.h), or NULL */
 	bool verify;
 	int timeout; /* seconds, for connect and each read or write */
 };

@@ -186,7 +186,13 @@ struct reply {
 	GPtrArray *envelopes;	      /* struct envelope *; REPLY_ENVELOPES */
 	struct message_text *message; /* REPLY_MESSAGE */
 	enum event_kind event;	      /* REPLY_EVENT */
-	char *account;		      /* the worker's name; owned */
+	/*
+	 * REPLY_ERROR with SKUA_ERROR_TLS_VERIFY: the SHA-256 of the refused
+	 * certificate ("AB:CD:..."), so the user can be asked to trust it;
+	 * NULL when none was seen. Owned.
+	 */
+	char *fingerprint;
+	char *account; /* the worker's name; owned */
 };
 
 struct request *request_new(enum request_kind kind);

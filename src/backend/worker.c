@@ -36,6 +36,7 @@ struct pending {
 struct reply_sink {
 	struct worker *worker;
 	uint64_t request_id;
+	char *fingerprint; /* set by sink_untrusted() */
 };
 
 struct worker {
@@ -225,12 +226,19 @@ sink_cancelled(struct reply_sink *sink)
 	return is_cancelled(sink->worker, sink->request_id);
 }
 
+void
+sink_untrusted(struct reply_sink *sink, const char *fingerprint)
+{
+	g_free(sink->fingerprint);
+	sink->fingerprint = g_strdup(fingerprint);
+}
+
 /* Run one request with the driver and answer it. */
 static void
 run_request(struct worker *w, struct request *req)
 {
 	const struct backend_ops *ops = w->be->ops;
-	struct reply_sink sink = { w, req->id };
+	struct reply_sink sink = { w, req->id, NULL };
 	GError *error = NULL;
 	struct reply *reply;
 	backend_op *op = NULL;
@@ -288,8 +296,14 @@ run_request(struct worker *w, struct request *req)
 					w->be->ops->name);
 			reply = reply_new(w, req->id, REPLY_ERROR);
 			reply->error = error;
+			if (g_error_matches(error, SKUA_ERROR,
+				SKUA_ERROR_TLS_VERIFY)) {
+				reply->fingerprint = sink.fingerprint;
+				sink.fingerprint = NULL;
+			}
 		}
 	}
+	g_free(sink.fingerprint);
 	g_mutex_lock(&w->lock);
 	g_hash_table_remove(w->cancelled, &req->id);
 	g_mutex_unlock(&w->lock);

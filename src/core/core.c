@@ -12,8 +12,20 @@
 #include "core/core.h"
 #include "core/folder.h"
 #include "util/error.h"
+#include "util/log.h"
 #include "util/path.h"
+#include "util/pins.h"
 #include "util/url.h"
+
+/* Wipe and free a string that held a password. */
+static void
+free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	g_free(s);
+}
 
 static void
 account_free(struct account *acc)
@@ -26,6 +38,9 @@ account_free(struct account *acc)
 	url_free(acc->url);
 	g_free(acc->path);
 	g_free(acc->initial_folder);
+	free_secret(acc->password);
+	g_free(acc->accepted_fingerprint);
+	g_free(acc->asked_fingerprint);
 	g_free(acc);
 }
 
@@ -105,12 +120,44 @@ core_account_start(struct core *core, struct account *acc, struct backend *be)
 	acc->worker = worker_new(acc->name, be, core->rq);
 }
 
-/* The driver instance for a server account, from its URL and options. */
+/* A string option, NULL when unset or empty. */
+static const char *
+opt_nonempty(const struct account *acc, const char *name)
+{
+	const char *v = opt_string(acc->opts, name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static unsigned
+account_port(const struct account *acc)
+{
+	return acc->url->port != 0 ? acc->url->port
+				   : url_default_port(acc->url->scheme);
+}
+
+char *
+account_host_port(const struct account *acc)
+{
+	/* As net/ names the peer: IPv6 literals in brackets. */
+	if (strchr(acc->url->host, ':') != NULL)
+		return g_strdup_printf("[%s]:%u", acc->url->host,
+		    account_port(acc));
+	return g_strdup_printf("%s:%u", acc->url->host, account_port(acc));
+}
+
+/*
+ * The driver instance for a server account, from its URL and options,
+ * the password typed at the prompt and the certificate accepted once: the
+ * one place that makes struct backend_params for an account, so every
+ * connection of an account logs in and trusts alike.
+ */
 static struct backend *
 driver_for(const struct account *acc)
 {
 	const struct optset *o = acc->opts;
 	g_autofree char *ca = NULL;
+	g_autofree char *pins = pins_default_path();
 	struct backend_params p = { 0 };
 	const char *ca_opt = opt_string(o, "tls_ca_file");
 
@@ -118,22 +165,22 @@ driver_for(const struct account *acc)
 		ca = path_expand(ca_opt, NULL);
 	p.account = acc->name;
 	p.host = acc->url->host;
-	p.port = acc->url->port != 0 ? acc->url->port
-				     : url_default_port(acc->url->scheme);
+	p.port = account_port(acc);
 	if (url_implicit_tls(acc->url->scheme))
 		p.tls = TLS_IMPLICIT;
 	else
 		p.tls = opt_bool(o, "starttls") ? TLS_STARTTLS : TLS_NONE;
 	p.user = acc->url->user;
-	p.password = acc->url->password != NULL ? acc->url->password
-						: opt_string(o, "password");
-	p.password_command = opt_string(o, "password_command");
-	if (p.password_command != NULL && *p.password_command == '\0')
-		p.password_command = NULL;
+	p.password = acc->url->password;
+	if (p.password == NULL)
+		p.password = opt_nonempty(acc, "password");
+	p.password_command = opt_nonempty(acc, "password_command");
+	if (p.password == NULL && p.password_command == NULL)
+		p.password = acc->password;
 	p.ca_file = ca;
-	p.fingerprint = opt_string(o, "tls_fingerprint");
-	if (p.fingerprint != NULL && *p.fingerprint == '\0')
-		p.fingerprint = NULL;
+	p.fingerprint = opt_nonempty(acc, "tls_fingerprint");
+	p.accepted = acc->accepted_fingerprint;
+	p.pin_file = pins;
 	p.verify = opt_bool(o, "tls_verify");
 	p.timeout = (int)opt_number(o, "connect_timeout");
 	/* The driver copies what it keeps. */
@@ -192,6 +239,138 @@ core_account_open(struct core *core, struct account *acc, GError **err)
 	return true;
 }
 
+/*
+ * Whether a password typed by the user can help acc log in: it has a user
+ * name and no password or password_command of its own (those are never
+ * replaced by a prompt: a wrong one is reported, not asked again).
+ */
+static bool
+may_ask_password(const struct account *acc)
+{
+	return acc->url != NULL && acc->url->user != NULL &&
+	    acc->url->password == NULL &&
+	    opt_nonempty(acc, "password") == NULL &&
+	    opt_nonempty(acc, "password_command") == NULL;
+}
+
+bool
+core_account_trouble(struct account *acc, const struct reply *reply)
+{
+	struct core *core = acc->core;
+	const GError *e = reply->error;
+
+	if (reply->kind != REPLY_ERROR || e == NULL || core == NULL)
+		return false;
+	if (g_error_matches(e, SKUA_ERROR, SKUA_ERROR_TLS_VERIFY) &&
+	    reply->fingerprint != NULL && core->ask_cert != NULL) {
+		if (acc->asking)
+			return true;
+		acc->asking = true;
+		g_free(acc->asked_fingerprint);
+		acc->asked_fingerprint = g_strdup(reply->fingerprint);
+		core->ask_cert(core, acc, reply->fingerprint, core->ask_data);
+		return true;
+	}
+	if (g_error_matches(e, SKUA_ERROR, SKUA_ERROR_AUTH) &&
+	    core->ask_password != NULL && may_ask_password(acc)) {
+		bool retry = acc->password != NULL;
+
+		if (acc->asking)
+			return true;
+		acc->asking = true;
+		/* The typed one failed: forget it, say why, ask again. */
+		g_clear_pointer(&acc->password, free_secret);
+		core->ask_password(core, acc, retry ? e->message : NULL,
+		    core->ask_data);
+		return true;
+	}
+	return false;
+}
+
+/* The account's folder still waits for an answer: it is not opening. */
+static void
+fail_folder(struct core *core, struct account *acc, const char *why)
+{
+	struct folder *f = core->folder;
+
+	if (f != NULL && f->acc == acc && f->load == FOLDER_OPENING) {
+		f->load = FOLDER_FAILED;
+		g_free(f->error);
+		f->error = g_strdup(why);
+	}
+	core_status(core, "%s: %s", acc->name, why);
+}
+
+void
+core_answer_password(struct core *core, struct account *acc,
+    const char *password)
+{
+	acc->asking = false;
+	if (password == NULL) {
+		fail_folder(core, acc, "login cancelled");
+		return;
+	}
+	free_secret(acc->password);
+	acc->password = g_strdup(password);
+	core_account_restart(core, acc);
+}
+
+void
+core_answer_cert(struct core *core, struct account *acc, enum core_trust trust)
+{
+	g_autofree char *fp = g_steal_pointer(&acc->asked_fingerprint);
+
+	acc->asking = false;
+	if (trust == CORE_TRUST_REJECT || fp == NULL) {
+		fail_folder(core, acc,
+		    "certificate rejected; the account stays closed");
+		return;
+	}
+	if (trust == CORE_TRUST_ALWAYS) {
+		g_autofree char *path = pins_default_path();
+		g_autofree char *where = account_host_port(acc);
+		g_autoptr(GError) error = NULL;
+
+		if (pins_add(path, where, fp, &error))
+			core_notice(core, "certificate of %s pinned in '%s'",
+			    where, path);
+		else
+			core_status(core,
+			    "%s (the certificate is trusted until skua "
+			    "exits)",
+			    error->message);
+	}
+	/* Always also for this run: the pin file may not be writable. */
+	g_free(acc->accepted_fingerprint);
+	acc->accepted_fingerprint = g_steal_pointer(&fp);
+	core_account_restart(core, acc);
+}
+
+void
+core_account_restart(struct core *core, struct account *acc)
+{
+	g_autofree char *reopen = NULL;
+	struct backend *be;
+
+	if (core->folder != NULL && core->folder->acc == acc) {
+		reopen = g_strdup(core->folder->name);
+		g_clear_pointer(&core->folder, folder_free);
+	}
+	/* The old workers' unanswered callbacks are dropped with them; the
+	 * fill's connection is made again, with the new credentials, on its
+	 * next use. */
+	g_clear_pointer(&acc->fill_worker, worker_free);
+	g_clear_pointer(&acc->worker, worker_free);
+	acc->listing = false;
+	be = driver_for(acc);
+	if (be == NULL)
+		return;
+	core_account_start(core, acc, be);
+	if (reopen != NULL)
+		open_and_fill(core, acc, reopen);
+	core_changed(core);
+}
+
 /* INBOX first, then by name. */
 static int
 cmp_folders(gconstpointer a, gconstpointer b)
@@ -218,7 +397,8 @@ on_folders(const struct reply *reply, void *data)
 		acc->folders = r->folders;
 		r->folders = NULL;
 		g_ptr_array_sort(acc->folders, cmp_folders);
-	} else if (reply->kind == REPLY_ERROR) {
+	} else if (reply->kind == REPLY_ERROR &&
+	    !core_account_trouble(acc, reply)) {
 		core_status(acc->core, "%s: %s", acc->name,
 		    reply->error->message);
 	}
@@ -269,6 +449,8 @@ core_status(struct core *core, const char *fmt, ...)
 	va_start(ap, fmt);
 	core->status = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	/* The -d log keeps what the message line showed, for a later look. */
+	log_msg(LOG_INFO, "status: %s", core->status);
 	core_changed(core);
 }
 
@@ -281,6 +463,7 @@ core_notice(struct core *core, const char *fmt, ...)
 	va_start(ap, fmt);
 	core->notice = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	log_msg(LOG_INFO, "notice: %s", core->notice);
 	core_changed(core);
 }
 

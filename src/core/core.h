@@ -11,6 +11,7 @@
 
 struct backend;
 struct config;
+struct reply;
 struct folder;
 struct optset;
 struct reply_queue;
@@ -36,10 +37,39 @@ struct account {
 	GPtrArray *folders; /* struct folder_info *, from the last listing */
 	bool listing;	    /* a folder listing is under way */
 	struct core *core;  /* back pointer, for reply callbacks */
+	/*
+	 * The password typed at the prompt (none configured): in memory
+	 * only, wiped when replaced or freed. NULL: none typed.
+	 */
+	char *password;
+	/* A certificate the user accepted for this run ("AB:CD:..."). */
+	char *accepted_fingerprint;
+	/* The fingerprint the user is being asked about, while asking. */
+	char *asked_fingerprint;
+	bool asking; /* a password or trust question is on screen */
 };
 
 /* Called when the model changed and views should redraw. */
 typedef void core_changed_cb(void *data);
+/*
+ * Ask for acc's password; why is NULL the first time, else the reason the
+ * last one failed (a one-line message). The answer must come later, from
+ * the UI, through core_answer_password(), never from inside the hook.
+ */
+typedef void core_ask_password_cb(struct core *core, struct account *acc,
+    const char *why, void *data);
+/*
+ * Ask whether to trust the certificate of acc's server whose SHA-256 is
+ * fingerprint ("AB:CD:..."); answered later with core_answer_cert().
+ */
+typedef void core_ask_cert_cb(struct core *core, struct account *acc,
+    const char *fingerprint, void *data);
+
+enum core_trust {
+	CORE_TRUST_REJECT, /* the account stays closed */
+	CORE_TRUST_ONCE,   /* trusted until skua exits */
+	CORE_TRUST_ALWAYS, /* pinned in the pin file */
+};
 
 struct core {
 	struct config *cfg;  /* owned */
@@ -51,6 +81,10 @@ struct core {
 	char *notice;		  /* last notice, for the message line */
 	core_changed_cb *changed; /* set by the app: marks the views dirty */
 	void *changed_data;
+	/* Set by an upper layer; NULL: errors are only reported. */
+	core_ask_password_cb *ask_password;
+	core_ask_cert_cb *ask_cert;
+	void *ask_data;
 };
 
 /* Takes ownership of cfg; accounts are built with core_add_accounts(). */
@@ -82,6 +116,31 @@ bool core_account_open(struct core *core, struct account *acc, GError **err);
  * cannot make a second instance use their one worker.
  */
 struct worker *core_fill_worker(struct account *acc);
+/*
+ * A request of acc failed with reply (REPLY_ERROR): when it is a login
+ * failure the user may fix by typing a password (none configured), or an
+ * untrusted certificate, ask through the hooks and return true (the
+ * caller reports nothing; the answer reconnects); else false.
+ */
+bool core_account_trouble(struct account *acc, const struct reply *reply);
+/*
+ * The answer to ask_password: password (copied; NULL: cancelled) is
+ * kept on the account and the account reconnects, reopening its folder.
+ */
+void core_answer_password(struct core *core, struct account *acc,
+    const char *password);
+/* The answer to ask_cert; ONCE and ALWAYS reconnect the account. */
+void core_answer_cert(struct core *core, struct account *acc,
+    enum core_trust trust);
+/*
+ * Stop acc's worker and start a new one with the driver driver_for()
+ * makes (so new credentials and trust apply); the folder of acc that was
+ * open is opened again. Main thread; the worker must not be busy on the
+ * network for long (it is joined).
+ */
+void core_account_restart(struct core *core, struct account *acc);
+/* "host:port" of a server account, as the pin file names it. Caller frees. */
+char *account_host_port(const struct account *acc);
 /* Ask the account's server for its folders (into acc->folders). */
 void core_list_folders(struct core *core, struct account *acc);
 /* Open the folder name (as the user or the list names it) on acc. */

@@ -135,6 +135,11 @@ on_opened(const struct reply *reply, void *data)
 			    reply->error->message);
 			break;
 		}
+		/* A password or trust question: the answer opens it again. */
+		if (core_account_trouble(f->acc, reply)) {
+			core_changed(core);
+			break;
+		}
 		f->load = FOLDER_FAILED;
 		g_free(f->error);
 		f->error = g_strdup(reply->error->message);

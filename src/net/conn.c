@@ -25,6 +25,8 @@
 
 #include "net/conn.h"
 #include "util/error.h"
+#include "util/log.h"
+#include "util/pins.h"
 
 /* Exported by libetpan, but none of its installed headers declares them. */
 struct mailstream_cancel *mailstream_cancel_new(void);
@@ -63,6 +65,8 @@ struct conn {
 	bool have_leaf;
 	long verify_error; /* the first error seen, X509_V_OK if none */
 	unsigned char pin[SHA256_DIGEST_LENGTH];
+	/* Accepted for this run or pinned in the pin file for c->where. */
+	GArray *trusted; /* SHA256_DIGEST_LENGTH-byte elements */
 	unsigned char leaf[SHA256_DIGEST_LENGTH];
 	char subject[256];
 };
@@ -315,6 +319,7 @@ conn_new(int fd, char *where, struct net_cancel *cancel)
 	c->where = where;
 	c->cancel = cancel != NULL ? cancel_ref(cancel) : net_cancel_new();
 	c->verify_error = X509_V_OK;
+	c->trusted = g_array_new(FALSE, FALSE, SHA256_DIGEST_LENGTH);
 	return c;
 }
 
@@ -329,6 +334,7 @@ conn_free(struct conn *c, bool close_fd)
 	if (close_fd && c->fd >= 0)
 		close(c->fd);
 	cancel_unref(c->cancel);
+	g_array_free(c->trusted, TRUE);
 	g_free(c->where);
 	g_free(c);
 }
@@ -677,6 +683,13 @@ verify_cb(int ok, X509_STORE_CTX *store)
 		c->pin_matched = true;
 		return 1;
 	}
+	for (guint i = 0; c->have_leaf && i < c->trusted->len; i++) {
+		if (memcmp(c->trusted->data + (gsize)i * SHA256_DIGEST_LENGTH,
+			c->leaf, SHA256_DIGEST_LENGTH) == 0) {
+			c->pin_matched = true;
+			return 1;
+		}
+	}
 	c->rejected = true;
 	return 0;
 }
@@ -744,6 +757,21 @@ tls_setup(struct conn *c, const char *host, const struct net_tls_opts *opts,
 			return false;
 		}
 		c->have_pin = true;
+	}
+	if (opts != NULL && opts->accepted != NULL) {
+		unsigned char md[SHA256_DIGEST_LENGTH];
+
+		if (parse_pin(opts->accepted, md))
+			g_array_append_vals(c->trusted, md, 1);
+	}
+	if (opts != NULL && opts->pin_file != NULL) {
+		GError *why = NULL;
+
+		/* An unreadable pin file trusts nothing; the rest still may. */
+		if (!pins_load(opts->pin_file, c->where, c->trusted, &why)) {
+			log_warn("%s", why->message);
+			g_error_free(why);
+		}
 	}
 	ERR_clear_error();
 	c->ctx = SSL_CTX_new(TLS_client_method());

@@ -20,6 +20,16 @@ struct net_tls_opts {
 	 * case-insensitive; trusted when no CA vouches for it. NULL: none.
 	 */
 	const char *fingerprint;
+	/*
+	 * A fingerprint (same form) the user accepted for this run; NULL:
+	 * none.
+	 */
+	const char *accepted;
+	/*
+	 * The pin file (util/pins.h): the fingerprints it pins for this
+	 * host:port are trusted too. NULL: none.
+	 */
+	const char *pin_file;
 	/* false: accept any certificate (the user's explicit tls_verify=no). */
 	bool verify;
 };

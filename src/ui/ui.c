@@ -36,9 +36,10 @@ struct prompt {
 	guint pos;	  /* cursor index into text */
 	bool yesno;	  /* a one-key yes/no question */
 	bool default_yes; /* for yesno: Enter's answer */
+	bool secret;	  /* a password: shown as '*', wiped after */
+	char *choices;	  /* a one-key question: the keys that answer it */
 	ui_prompt_cb *cb;
 	ui_ask_cb *ask_cb;
-	char *choices; /* a one-key choice among these characters */
 	ui_choose_cb *choose_cb;
 	void *data;
 };
@@ -332,6 +333,8 @@ prompt_free(struct prompt *p)
 		return;
 	g_free(p->label);
 	g_free(p->choices);
+	if (p->secret && p->text->len > 0)
+		explicit_bzero(p->text->data, p->text->len * sizeof(gunichar));
 	g_array_free(p->text, TRUE);
 	g_free(p);
 }
@@ -470,6 +473,40 @@ draw_bar(int y, const char *text, int cols)
 	attroff(COLOR_PAIR(PAIR_BAR) | A_REVERSE);
 }
 
+/*
+ * Safe text too wide for one line: wrapped at cell boundaries onto as many
+ * lines as it needs, the last one at y (at most y + 1 lines), the cursor
+ * after it.
+ */
+static void
+draw_wrapped(int y, const char *safe, int cols)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	const char *p = safe;
+	int first, last_w = 0;
+
+	while (cols > 1 && *p != '\0') {
+		char *piece = text_fit(p, cols - 1, false);
+		size_t n = strlen(piece);
+
+		if (n == 0) { /* a wide character in one column */
+			g_free(piece);
+			n = (size_t)(g_utf8_next_char(p) - p);
+			piece = g_strndup(p, n);
+		}
+		last_w = text_width(piece);
+		g_ptr_array_add(lines, piece);
+		p += n;
+	}
+	first = MAX(0, (int)lines->len - (y + 1));
+	for (guint i = (guint)first; i < lines->len; i++)
+		put_fixed(y - (int)(lines->len - 1 - i), 0, lines->pdata[i],
+		    cols);
+	curs_set(1);
+	move(y, MIN(last_w, cols - 1));
+	g_ptr_array_free(lines, TRUE);
+}
+
 static void
 draw_prompt(int y, int cols)
 {
@@ -478,12 +515,6 @@ draw_prompt(int y, int cols)
 	int label_w, before_w, x;
 	glong skip = 0;
 
-	if (p->choices != NULL) {
-		put_fixed(y, 0, p->label, cols);
-		curs_set(1);
-		move(y, MIN(text_width(p->label), cols - 1));
-		return;
-	}
 	if (p->yesno) {
 		line = g_strdup_printf("%s ([%s]/%s): ", p->label,
 		    p->default_yes ? "yes" : "no",
@@ -493,23 +524,42 @@ draw_prompt(int y, int cols)
 		move(y, MIN(text_width(line), cols - 1));
 		return;
 	}
-	text = g_ucs4_to_utf8((gunichar *)p->text->data, p->text->len, NULL,
-	    NULL, NULL);
-	safe = text_sanitize(text, -1);
+	if (p->choices != NULL) {
+		draw_wrapped(y, p->label, cols);
+		return;
+	}
+	if (p->secret) {
+		/* One '*' per character, never the text itself. */
+		text = g_strnfill(p->text->len, '*');
+		safe = g_strdup(text);
+	} else {
+		text = g_ucs4_to_utf8((gunichar *)p->text->data, p->text->len,
+		    NULL, NULL, NULL);
+		safe = text_sanitize(text, -1);
+	}
 	label_w = text_width(p->label);
 	/* Scroll the text so the cursor stays on the screen. */
 	for (;;) {
-		g_autofree char *head =
-		    g_ucs4_to_utf8((gunichar *)p->text->data + skip,
-			p->pos - skip, NULL, NULL, NULL);
-		g_autofree char *head_safe = text_sanitize(head, -1);
+		if (p->secret) {
+			/* One column per character; no copy of the text. */
+			before_w = (int)(p->pos - skip);
+		} else {
+			g_autofree char *head =
+			    g_ucs4_to_utf8((gunichar *)p->text->data + skip,
+				p->pos - skip, NULL, NULL, NULL);
+			g_autofree char *head_safe = text_sanitize(head, -1);
 
-		before_w = text_width(head_safe);
+			before_w = text_width(head_safe);
+		}
 		if (label_w + before_w < cols - 1 || skip >= (glong)p->pos)
 			break;
 		skip++;
 	}
-	{
+	if (p->secret) {
+		g_autofree char *stars = g_strnfill(p->text->len - skip, '*');
+
+		line = g_strconcat(p->label, stars, NULL);
+	} else {
 		g_autofree char *shown =
 		    g_ucs4_to_utf8((gunichar *)p->text->data + skip,
 			p->text->len - skip, NULL, NULL, NULL);
@@ -548,6 +598,14 @@ ui_draw(void)
 	status = g_strdup_printf("-- skua: %s", v != NULL ? v->title : "");
 	draw_bar(status_y, status, cols);
 	if (ui.prompt != NULL) {
+		/* A message that came with the prompt (why a login failed). */
+		if (ui.message != NULL && msg_y > 0) {
+			if (ui.message_is_error)
+				attron(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
+			put_fixed(msg_y - 1, 0, ui.message, cols);
+			if (ui.message_is_error)
+				attroff(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
+		}
 		draw_prompt(msg_y, cols);
 	} else if (ui.message != NULL) {
 		if (ui.message_is_error)
@@ -764,6 +822,13 @@ ui_ask(const char *question, bool default_yes, ui_ask_cb *cb, void *data)
 }
 
 void
+ui_prompt_secret(const char *prompt, ui_prompt_cb *cb, void *data)
+{
+	ui_prompt(prompt, NULL, cb, data);
+	ui.prompt->secret = true;
+}
+
+void
 ui_choose(const char *question, const char *keys, ui_choose_cb *cb, void *data)
 {
 	struct prompt *p = prompt_new(question);
@@ -806,6 +871,8 @@ prompt_finish(bool accept)
 		text = g_ucs4_to_utf8((gunichar *)p->text->data, p->text->len,
 		    NULL, NULL, NULL);
 	p->cb(accept ? (text != NULL ? text : "") : NULL, p->data);
+	if (text != NULL && p->secret)
+		explicit_bzero(text, strlen(text));
 	prompt_free(p);
 }
 
@@ -836,18 +903,19 @@ ask_key(int key)
 static void
 choose_key(int key)
 {
-	struct prompt *p;
+	struct prompt *p = ui.prompt;
+	int answer;
 
-	if (key == 7 || key == 27) { /* Ctrl-G, Esc: no answer */
-		prompt_free(prompt_take());
-		return;
-	}
-	if (key <= 0 || key >= 128 || strchr(ui.prompt->choices, key) == NULL) {
+	if (key == 7 || key == 27) { /* Ctrl-G, Esc */
+		answer = -1;
+	} else if (key > 0 && key < 128 && strchr(p->choices, key) != NULL) {
+		answer = key;
+	} else {
 		ui_beep();
 		return;
 	}
 	p = prompt_take();
-	p->choose_cb(key, p->data);
+	p->choose_cb(answer, p->data);
 	prompt_free(p);
 }
 
@@ -858,12 +926,12 @@ ui_prompt_key(int key)
 
 	if (p == NULL)
 		return;
-	if (p->choices != NULL) {
-		choose_key(key);
-		return;
-	}
 	if (p->yesno) {
 		ask_key(key);
+		return;
+	}
+	if (p->choices != NULL) {
+		choose_key(key);
 		return;
 	}
 	ui.dirty = true;

@@ -150,8 +150,14 @@ void ui_prompt(const char *prompt, const char *initial, ui_prompt_cb *cb,
 typedef void ui_ask_cb(bool yes, void *data);
 void ui_ask(const char *question, bool default_yes, ui_ask_cb *cb, void *data);
 /*
- * A one-key question: cb gets the key pressed, one of the ASCII characters
- * in keys (other keys beep; Ctrl-G and Esc cancel without a call).
+ * A masked line prompt for a password: each character shows as '*'. The
+ * text given to cb is wiped once cb returns (cb copies what it keeps).
+ */
+void ui_prompt_secret(const char *prompt, ui_prompt_cb *cb, void *data);
+/*
+ * A one-key question answered by one of the keys in keys ("roa"): cb gets
+ * that key, or -1 for Ctrl-G and Esc. A question wider than the screen is
+ * wrapped onto the lines above the message line.
  */
 typedef void ui_choose_cb(int key, void *data);
 void ui_choose(const char *question, const char *keys, ui_choose_cb *cb,

@@ -83,9 +83,12 @@ tmux_send starttls q
 write_rc untrusted "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
 	"set password = \"$pass\""
 tmux_start untrusted 120 30 "$SKUA" -F "$E2E_TMP/untrusted.rc"
-tap_check "an untrusted certificate is refused, with its fingerprint" \
+tap_check "an untrusted certificate is not used: its fingerprint is shown" \
 	tmux_wait_for untrusted 'not trusted.*[0-9A-F]{2}:[0-9A-F]{2}:' 20
+tmux_send untrusted r
+tap_check "r rejects it" tmux_wait_for untrusted 'certificate rejected' 10
 tmux_send untrusted q
+tap_is "$(tmux_wait_exit untrusted 10)" 0 "and q quits"
 
 write_rc pinned "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
 	"set password = \"$pass\"" "set tls_fingerprint = \"$E2E_CERT_SHA256\""

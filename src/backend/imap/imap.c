@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/imap/imap-auth.h"
 #include "backend/imap/imap-thread.h"
 #include "backend/imap/imap-utf7.h"
 #include "backend/imap/imap.h"
@@ -27,10 +28,14 @@
 #include "util/error.h"
 #include "util/log.h"
 
+/* The trace shows at most this many lines of a read, this much of a line. */
+#define TRACE_MAX_LINES 20
+#define TRACE_MAX_LINE	300
+
 struct imap {
 	/* Copies of the connection parameters. */
 	char *account, *host, *user, *password, *ca_file, *fingerprint;
-	char *password_command;
+	char *password_command, *accepted, *pin_file;
 	unsigned port;
 	enum tls_mode tls;
 	bool verify;
@@ -149,11 +154,160 @@ run_password_command(struct imap *d, GError **err)
 	return true;
 }
 
+/*
+ * The protocol trace of the -d log: what is sent and the start of what
+ * arrives. What libetpan or we mark private (LOGIN's arguments, the
+ * AUTHENTICATE response) is never written, only its length.
+ */
+static void
+trace_cb(mailimap *session, int log_type, const char *str, size_t size,
+    void *context)
+{
+	const char *dir, *end = str + size;
+	int lines = 0;
+
+	(void)session;
+	(void)context;
+	if (!log_enabled(LOG_TRACE))
+		return;
+	switch (log_type) {
+	case MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE:
+		log_trace("C: <%zu bytes not shown: credentials>", size);
+		return;
+	case MAILSTREAM_LOG_TYPE_DATA_SENT:
+		dir = "C";
+		break;
+	case MAILSTREAM_LOG_TYPE_DATA_RECEIVED:
+		dir = "S";
+		break;
+	default:
+		return;
+	}
+	while (str < end) {
+		const char *nl = memchr(str, '\n', (size_t)(end - str));
+		size_t len = (size_t)((nl != NULL ? nl : end) - str);
+
+		if (++lines > TRACE_MAX_LINES) {
+			log_trace("%s: ... (%zu more bytes)", dir,
+			    (size_t)(end - str));
+			return;
+		}
+		if (len > 0 && str[len - 1] == '\r')
+			len--;
+		log_trace("%s: %.*s%s", dir, (int)MIN(len, TRACE_MAX_LINE), str,
+		    len > TRACE_MAX_LINE ? " ..." : "");
+		str = nl != NULL ? nl + 1 : end;
+	}
+}
+
+/* Write text to the session's stream and flush it; private: not traced. */
+static bool
+send_text(struct imap *d, const char *text, bool private_data)
+{
+	mailstream *s = d->session->imap_stream;
+	size_t len = strlen(text);
+	bool ok;
+
+	if (private_data)
+		mailstream_set_privacy(s, 0);
+	ok = mailstream_write(s, text, len) == (ssize_t)len &&
+	    mailstream_flush(s) == 0;
+	if (private_data)
+		mailstream_set_privacy(s, 1);
+	return ok;
+}
+
+/*
+ * AUTHENTICATE PLAIN (RFC 4616), sent by us: libetpan's own
+ * mailimap_authenticate() needs cyrus-sasl plugins. The response goes with
+ * the command when the server has SASL-IR (RFC 4959), else after its "+"
+ * continuation. The tag comes from the session's counter and the reply is
+ * parsed by libetpan, so the session stays in step. Returns a libetpan
+ * result; MAILIMAP_ERROR_LOGIN when the server said NO.
+ */
+static int
+authenticate_plain(struct imap *d)
+{
+	char *msg = imap_sasl_plain(d->user, d->password);
+	bool ir = mailimap_has_extension(d->session, "SASL-IR") != 0;
+	struct mailimap_response *response = NULL;
+	const char *line;
+	int r, state;
+
+	if (msg == NULL)
+		return MAILIMAP_ERROR_LOGIN;
+	r = mailimap_send_current_tag(d->session);
+	if (r != MAILIMAP_NO_ERROR)
+		goto out;
+	log_debug("%s: AUTHENTICATE PLAIN%s", d->account,
+	    ir ? " with an initial response (SASL-IR)" : "");
+	if (!send_text(d, ir ? "AUTHENTICATE PLAIN " : "AUTHENTICATE PLAIN\r\n",
+		false)) {
+		r = MAILIMAP_ERROR_STREAM;
+		goto out;
+	}
+	if (!ir) {
+		line = mailimap_read_line(d->session);
+		if (line == NULL) {
+			r = MAILIMAP_ERROR_STREAM;
+			goto out;
+		}
+		/* No "+": the server answered at once (NO or BAD). */
+		if (line[0] != '+')
+			goto parse;
+	}
+	if (!send_text(d, msg, true) || !send_text(d, "\r\n", false)) {
+		r = MAILIMAP_ERROR_STREAM;
+		goto out;
+	}
+	line = mailimap_read_line(d->session);
+	if (line == NULL) {
+		r = MAILIMAP_ERROR_STREAM;
+		goto out;
+	}
+	if (line[0] == '+') {
+		/* PLAIN has one step: cancel (RFC 3501 6.2.2); the server
+		 * answers BAD. */
+		if (!send_text(d, "*\r\n", false) ||
+		    mailimap_read_line(d->session) == NULL) {
+			r = MAILIMAP_ERROR_STREAM;
+			goto out;
+		}
+	}
+parse:
+	r = mailimap_parse_response(d->session, &response);
+	if (r != MAILIMAP_NO_ERROR)
+		goto out;
+	state = response->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state
+		    ->rsp_type;
+	mailimap_response_free(response);
+	if (state == MAILIMAP_RESP_COND_STATE_OK)
+		d->session->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+	else
+		r = MAILIMAP_ERROR_LOGIN;
+out:
+	explicit_bzero(msg, strlen(msg));
+	g_free(msg);
+	return r;
+}
+
 static bool
 login(struct imap *d, GError **err)
 {
+	enum imap_auth_mech mech;
+	const char *what;
 	int r;
 
+	mech = imap_auth_choose(mailimap_has_authentication(d->session,
+				    "PLAIN") != 0,
+	    mailimap_has_extension(d->session, "LOGINDISABLED") != 0);
+	if (mech == IMAP_AUTH_NONE) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "%s: %s allows no login skua can do (LOGINDISABLED and "
+		    "no AUTH=PLAIN)",
+		    d->account, d->host);
+		return false;
+	}
 	if (d->password == NULL && d->password_command != NULL &&
 	    !run_password_command(d, err))
 		return false;
@@ -165,14 +319,39 @@ login(struct imap *d, GError **err)
 		    d->account, d->user == NULL ? "user name" : "password");
 		return false;
 	}
-	r = mailimap_login(d->session, d->user, d->password);
-	if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_PROTOCOL) {
+	if (mech == IMAP_AUTH_PLAIN) {
+		what = "AUTHENTICATE";
+		r = authenticate_plain(d);
+	} else {
+		what = "LOGIN";
+		r = mailimap_login(d->session, d->user, d->password);
+	}
+	if (r == MAILIMAP_ERROR_LOGIN ||
+	    (r == MAILIMAP_ERROR_PROTOCOL && mech == IMAP_AUTH_LOGIN)) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
 		    "%s: login as '%s' refused: %s", d->account, d->user,
 		    server_text(d));
 		return false;
 	}
-	return check(d, r, "LOGIN", err);
+	return check(d, r, what, err);
+}
+
+/* Whether the session knows the server's capabilities (the greeting's). */
+static bool
+have_capabilities(const struct imap *d)
+{
+	return d->session->imap_connection_info != NULL &&
+	    d->session->imap_connection_info->imap_capability != NULL;
+}
+
+/* A refused certificate's fingerprint goes with the error reply. */
+static void
+note_untrusted(struct reply_sink *sink, const struct net_peer *peer,
+    const GError *error)
+{
+	if (sink != NULL && peer->fingerprint[0] != '\0' &&
+	    g_error_matches(error, SKUA_ERROR, SKUA_ERROR_TLS_VERIFY))
+		sink_untrusted(sink, peer->fingerprint);
 }
 
 static bool
@@ -180,17 +359,30 @@ imap_connect(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
 	struct imap *d = imap_of(be);
-	struct net_tls_opts tls = { d->ca_file, d->fingerprint, d->verify };
+	struct net_tls_opts tls = {
+		.ca_file = d->ca_file,
+		.fingerprint = d->fingerprint,
+		.accepted = d->accepted,
+		.pin_file = d->pin_file,
+		.verify = d->verify,
+	};
+	struct net_peer peer;
+	GError *error = NULL;
 	mailstream *s;
 	int r;
 
 	disconnect(d);
 	net_cancel_reset(d->cancel);
 	s = net_connect(d->host, d->port, d->tls == TLS_IMPLICIT, &tls,
-	    d->timeout, d->cancel, NULL, err);
-	if (s == NULL)
+	    d->timeout, d->cancel, &peer, &error);
+	if (s == NULL) {
+		note_untrusted(sink, &peer, error);
+		g_propagate_error(err, error);
 		return false;
+	}
 	d->session = mailimap_new(0, NULL);
+	if (log_enabled(LOG_TRACE))
+		mailimap_set_logger(d->session, trace_cb, d);
 	r = mailimap_connect(d->session, s);
 	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED && d->tls == TLS_STARTTLS) {
 		/* PREAUTH before TLS: nothing would ever be encrypted. */
@@ -224,10 +416,19 @@ imap_connect(struct backend *be, const struct request *req,
 		if (!check(d, r, "STARTTLS", err))
 			goto fail;
 		if (!net_starttls(d->session->imap_stream, d->host, &tls,
-			d->timeout, d->cancel, NULL, err))
+			d->timeout, d->cancel, &peer, &error)) {
+			note_untrusted(sink, &peer, error);
+			g_propagate_error(err, error);
 			goto fail;
+		}
 	}
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED || d->tls == TLS_STARTTLS) {
+		/* What the server said before TLS may have been forged. */
+		if (d->tls == TLS_STARTTLS || !have_capabilities(d)) {
+			r = capability(d);
+			if (!check(d, r, "CAPABILITY", err))
+				goto fail;
+		}
 		if (!login(d, err))
 			goto fail;
 	}
@@ -243,7 +444,7 @@ fail:
 
 /* Connect first if the connection is not up. */
 static bool
-ensure_session(struct backend *be, GError **err)
+ensure_session(struct backend *be, struct reply_sink *sink, GError **err)
 {
 	struct imap *d = imap_of(be);
 
@@ -252,7 +453,7 @@ ensure_session(struct backend *be, GError **err)
 		disconnect(d);
 	if (d->session != NULL)
 		return true;
-	return imap_connect(be, NULL, NULL, err);
+	return imap_connect(be, NULL, sink, err);
 }
 
 static unsigned
@@ -339,7 +540,7 @@ imap_list_folders(struct backend *be, const struct request *req,
 	clistiter *it;
 	int r;
 
-	if (!ensure_session(be, err))
+	if (!ensure_session(be, sink, err))
 		return false;
 	r = mailimap_list(d->session, "", "*", &list);
 	if (!check(d, r, "LIST", err))
@@ -697,7 +898,7 @@ imap_open_folder(struct backend *be, const struct request *req,
 	GError *error = NULL;
 	bool empty, done = false;
 
-	if (!ensure_session(be, err) ||
+	if (!ensure_session(be, sink, err) ||
 	    !select_folder(d, req->folder, false, err))
 		return false;
 	fs = g_new0(struct folder_state, 1);
@@ -1001,7 +1202,7 @@ imap_fetch_envelopes(struct backend *be, const struct request *req,
 	clist *result = NULL;
 	int r;
 
-	if (!ensure_session(be, err) ||
+	if (!ensure_session(be, sink, err) ||
 	    !select_folder(d, req->folder, req->readonly, err)) {
 		g_ptr_array_unref(fx.batch);
 		return false;
@@ -1407,7 +1608,7 @@ imap_fetch_message(struct backend *be, const struct request *req,
 	clist *hdrs;
 	int r;
 
-	if (!ensure_session(be, err) ||
+	if (!ensure_session(be, sink, err) ||
 	    !select_folder(d, req->folder, false, err))
 		return false;
 	/* First the structure and the shown headers, never the body. */
@@ -1570,7 +1771,7 @@ imap_save_part(struct backend *be, const struct request *req,
 	bool ok;
 	int r;
 
-	if (!ensure_session(be, err) ||
+	if (!ensure_session(be, sink, err) ||
 	    !select_folder(d, req->folder, false, err))
 		return false;
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -1622,6 +1823,8 @@ imap_free(struct backend *be)
 	g_free(d->ca_file);
 	g_free(d->fingerprint);
 	g_free(d->password_command);
+	g_free(d->accepted);
+	g_free(d->pin_file);
 	g_free(d);
 	g_free(be);
 }
@@ -1655,6 +1858,8 @@ imap_backend_new(const struct backend_params *p)
 	d->ca_file = g_strdup(p->ca_file);
 	d->fingerprint = g_strdup(p->fingerprint);
 	d->password_command = g_strdup(p->password_command);
+	d->accepted = g_strdup(p->accepted);
+	d->pin_file = g_strdup(p->pin_file);
 	d->verify = p->verify;
 	d->timeout = p->timeout > 0 ? p->timeout : 30;
 	d->cancel = net_cancel_new();
