@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 #include "core/folder.h"
 #include "mime/mailcap.h"
 #include "mime/render.h"
+#include "ui/text.h"
 #include "ui/ui.h"
 #include "util/log.h"
 
@@ -99,21 +101,27 @@ job_free(struct open_job *job)
 	g_free(job);
 }
 
-/* Text in a view of its own, over the attachment list. */
+/* Text in a view of its own, over the attachment list, wrapped. */
 static void
 show_text(const char *title, const char *text)
 {
 	struct view *v = view_new("part", title, false);
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	int rows = 0, cols = 0;
 
+	ui_size(&rows, &cols);
+	cols = MAX(cols, 10);
 	for (size_t i = 0; lines[i] != NULL; i++) {
+		g_autofree char *safe = NULL;
 		GString *line;
+		const char *p;
 		int col = 0;
 
 		if (lines[i + 1] == NULL && lines[i][0] == '\0')
 			break;
+		/* Tabs to 8-column stops, before sanitising makes them ' '. */
 		line = g_string_new(NULL);
-		for (const char *p = lines[i]; *p != '\0'; p++) {
+		for (p = lines[i]; *p != '\0'; p++) {
 			if (*p == '\t') {
 				do
 					g_string_append_c(line, ' ');
@@ -124,8 +132,20 @@ show_text(const char *title, const char *text)
 			if (((unsigned char)*p & 0xc0) != 0x80)
 				col++;
 		}
-		view_add_line(v, line->str);
+		safe = text_sanitize(line->str, (gssize)line->len);
 		g_string_free(line, TRUE);
+		p = safe;
+		do {
+			g_autofree char *piece = text_fit(p, cols, false);
+
+			/* A character wider than the screen still moves on. */
+			if (*piece == '\0' && *p != '\0') {
+				g_free(piece);
+				piece = g_strndup(p, g_utf8_next_char(p) - p);
+			}
+			view_add_line(v, piece);
+			p += strlen(piece);
+		} while (*p != '\0');
 	}
 	view_set_hint(v, keymap_hint("part"));
 	ui_push_view(v);
@@ -211,6 +231,17 @@ detach(gpointer data)
 	setsid();
 }
 
+/* After a terminal viewer: our signal handlers and the screen back. */
+static void
+resume(const struct sigaction *old_int, const struct sigaction *old_quit,
+    const struct sigaction *old_tstp)
+{
+	sigaction(SIGINT, old_int, NULL);
+	sigaction(SIGQUIT, old_quit, NULL);
+	sigaction(SIGTSTP, old_tstp, NULL);
+	ui_resume();
+}
+
 /*
  * Run the viewer on the file: with needsterminal on our terminal, curses
  * suspended, waiting for it like an editor; otherwise in the background
@@ -223,6 +254,7 @@ run_viewer(struct open_job *job)
 	g_autoptr(GError) error = NULL;
 	bool uses_file = false, wait = job->e->needsterminal;
 	int in_fd = -1, null_fd = -1, status = 0;
+	struct sigaction old_int = { 0 }, old_quit = { 0 }, old_tstp = { 0 };
 	GPid pid = 0;
 
 	argv = mailcap_expand(job->e->command, job->type, job->params,
@@ -238,14 +270,27 @@ run_viewer(struct open_job *job)
 		in_fd = open(job->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	else if (!wait)
 		in_fd = null_fd;
-	if (wait)
+	if (wait) {
+		/*
+		 * As system() does: Ctrl-C belongs to the viewer, and Ctrl-Z
+		 * stops skua along with it (the shell continues both).
+		 */
+		struct sigaction ign = { .sa_handler = SIG_IGN };
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		sigemptyset(&ign.sa_mask);
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGINT, &ign, &old_int);
+		sigaction(SIGQUIT, &ign, &old_quit);
+		sigaction(SIGTSTP, &dfl, &old_tstp);
 		ui_suspend();
+	}
 	if (!g_spawn_async_with_fds(NULL, argv, NULL,
 		G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
 		wait ? NULL : detach, NULL, &pid, in_fd, wait ? -1 : null_fd,
 		wait ? -1 : null_fd, &error)) {
 		if (wait)
-			ui_resume();
+			resume(&old_int, &old_quit, &old_tstp);
 		ui_error("cannot run '%s': %s", argv[0], error->message);
 		temp_done(job->path);
 		goto out;
@@ -254,7 +299,7 @@ run_viewer(struct open_job *job)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		g_spawn_close_pid(pid);
-		ui_resume();
+		resume(&old_int, &old_quit, &old_tstp);
 		temp_done(job->path);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			ui_error("'%s' failed (status %d)", argv[0],

@@ -425,6 +425,7 @@ run_capture(char **argv, int in_fd, int timeout_ms, size_t max_out,
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 			    "'%s' wrote more than %zu bytes", argv[0], max_out);
 			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			exited = true;
 			goto out;
@@ -460,6 +461,7 @@ run_capture(char **argv, int in_fd, int timeout_ms, size_t max_out,
 out:
 	if (pid != 0 && !exited) {
 		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 	}
 	if (pid != 0)
