@@ -223,11 +223,24 @@ on_viewer_exit(GPid pid, gint status, gpointer data)
 	g_spawn_close_pid(pid);
 }
 
+/* In the child: the signal dispositions a program expects at start. */
+static void
+default_signals(gpointer data)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	(void)data;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGQUIT, &dfl, NULL);
+	sigaction(SIGPIPE, &dfl, NULL);
+}
+
 /* Detached from the terminal: a background viewer never reads our keys. */
 static void
 detach(gpointer data)
 {
-	(void)data;
+	default_signals(data);
 	setsid();
 }
 
@@ -287,8 +300,8 @@ run_viewer(struct open_job *job)
 	}
 	if (!g_spawn_async_with_fds(NULL, argv, NULL,
 		G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
-		wait ? NULL : detach, NULL, &pid, in_fd, wait ? -1 : null_fd,
-		wait ? -1 : null_fd, &error)) {
+		wait ? default_signals : detach, NULL, &pid, in_fd,
+		wait ? -1 : null_fd, wait ? -1 : null_fd, &error)) {
 		if (wait)
 			resume(&old_int, &old_quit, &old_tstp);
 		ui_error("cannot run '%s': %s", argv[0], error->message);

@@ -363,7 +363,12 @@ fail:
 static void
 child_setup(gpointer data)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
 	(void)data;
+	/* skua ignores SIGPIPE; a filter's own pipelines expect it. */
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGPIPE, &dfl, NULL);
 	setpgid(0, 0);
 }
 

@@ -34,7 +34,7 @@ cat >"$T/bin/termviewer" <<EOF
 # A terminal viewer: it owns the screen while it runs.
 cp "\$1" "$T/term.bin"
 echo "TERMVIEWER RUNNING"
-sleep 5
+sleep 60
 EOF
 cat >"$T/bin/report" <<'EOF'
 #!/bin/sh
@@ -240,7 +240,7 @@ tap_check "a needsterminal viewer gets the terminal" \
 # Ctrl-C is the viewer's: it ends the viewer, not skua.
 tmux_send mc C-c
 tap_check "Ctrl-C ends the viewer and the attachment list comes back" \
-	tmux_wait_for mc 'application/x-term' 20
+	tmux_wait_for mc 'application/x-term' 10
 tap_check "it got the part byte for byte" cmp "$T/term-want.bin" "$T/term.bin"
 tap_is "$(ls -A "$T/tmp")" "" "its temporary copy is removed too"
 
