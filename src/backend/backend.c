@@ -49,6 +49,7 @@ part_info_free(struct part_info *pi)
 	g_free(pi->type);
 	g_free(pi->name);
 	g_free(pi->encoding);
+	g_free(pi->charset);
 	g_free(pi);
 }
 

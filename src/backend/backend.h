@@ -99,6 +99,8 @@ struct backend_params {
 	const char *pin_file;	 /* the pin file (util/pins.h), or NULL */
 	bool verify;
 	int timeout; /* seconds, for connect and each read or write */
+	const char *mailcap_path;      /* HTML through copiousoutput; NULL */
+	const char *alternative_order; /* "text/plain text/html"; NULL */
 };
 
 /* A driver instance: drivers embed or extend it through data. */

@@ -44,6 +44,7 @@ struct request {
 	char *section;	    /* SAVE_PART: "2", "1.3" */
 	char *encoding;	    /* SAVE_PART: its transfer encoding */
 	char *path;	    /* SAVE_PART: a new file to create */
+	unsigned mode;	    /* SAVE_PART: its permissions; 0: 0644 */
 	enum sort_key sort; /* OPEN_FOLDER */
 	bool reverse;	    /* OPEN_FOLDER: newest (largest) first; not
 			       applied to SORT_THREADS, whose roots the
@@ -119,6 +120,7 @@ struct part_info {
 	char *type;	/* "application/pdf" */
 	char *name;	/* file name, decoded; NULL if none */
 	char *encoding; /* transfer encoding, NULL: 7bit */
+	char *charset;	/* the charset parameter, NULL if none */
 	uint32_t size;	/* encoded size */
 };
 

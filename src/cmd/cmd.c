@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend/types.h"
+#include "cmd/attach-open.h"
 #include "cmd/cmd.h"
 #include "cmd/keymap.h"
 #include "config/config.h"
@@ -374,6 +375,31 @@ cmd_save_attachment(struct core *core)
 	ui_prompt("Save to file: ", name, save_cb, core);
 }
 
+/* Enter in the attachment list: the part through mailcap (or as text). */
+static void
+open_selected_part(struct core *core, bool mailcap_only)
+{
+	struct view *v = ui_top_view();
+
+	if (v == NULL || strcmp(v->context, "attach") != 0 || v->cursor < 0) {
+		ui_beep();
+		return;
+	}
+	attach_open(core, (unsigned)v->cursor, mailcap_only);
+}
+
+static void
+cmd_view_attach(struct core *core)
+{
+	open_selected_part(core, false);
+}
+
+static void
+cmd_view_mailcap(struct core *core)
+{
+	open_selected_part(core, true);
+}
+
 /* Move the index cursor to row i, on the screen. */
 static void
 index_goto(struct view *index, int i)
@@ -568,7 +594,9 @@ static const struct cmd_entry table[] = {
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
 	{ "sort-mailbox",   cmd_sort_mailbox,   "sort the index (asks for the order)" },
 	{ "sort-reverse",   cmd_sort_reverse,   "sort the index in reverse order" },
+	{ "view-attach",    cmd_view_attach,    "open the selected part (mailcap, else text)" },
 	{ "view-attachments", cmd_view_attachments, "list the parts of the message" },
+	{ "view-mailcap",   cmd_view_mailcap,   "open the selected part with its mailcap entry" },
 };
 /* clang-format on */
 

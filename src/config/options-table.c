@@ -64,6 +64,8 @@ check_sort(const char *value, GError **err)
 
 /* clang-format off */
 static const struct option_def table[] = {
+	{ "alternative_order", OPT_STRING, 0, "text/plain text/html", 0, 0, NULL,
+	  "The types to show from a multipart/alternative, best first (text/*, text match any text type)." },
 	{ "beep", OPT_BOOL, 0, "yes", 0, 0, NULL,
 	  "Ring the terminal bell on an error or an unbound key." },
 	{ "connect_timeout", OPT_NUMBER, OPT_ACCOUNT, "30", 1, 3600, NULL,
@@ -76,6 +78,8 @@ static const struct option_def table[] = {
 	  "Show a line of key hints at the top of the screen." },
 	{ "index_format", OPT_STRING, 0, "%4C %Z %{%b %d} %-15.15L (%4c) %s", 0, 0, NULL,
 	  "The line of the message index, with mutt's %-codes (see INDEX FORMAT)." },
+	{ "mailcap_path", OPT_STRING, 0, "~/.mailcap:/etc/mailcap", 0, 0, NULL,
+	  "The mailcap files (RFC 1524) that say which program shows a type, colon-separated, first match wins." },
 	{ "message_timeout", OPT_NUMBER, 0, "5", 1, 3600, NULL,
 	  "Seconds an informational message stays in the status line." },
 	{ "password", OPT_STRING, OPT_ACCOUNT | OPT_SENSITIVE, NULL, 0, 0, NULL,

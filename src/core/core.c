@@ -183,6 +183,8 @@ driver_for(const struct account *acc)
 	p.pin_file = pins;
 	p.verify = opt_bool(o, "tls_verify");
 	p.timeout = (int)opt_number(o, "connect_timeout");
+	p.mailcap_path = opt_string(o, "mailcap_path");
+	p.alternative_order = opt_string(o, "alternative_order");
 	/* The driver copies what it keeps. */
 	return backend_new_for(url_scheme_name(acc->url->scheme), &p);
 }

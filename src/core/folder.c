@@ -8,6 +8,7 @@
 #include "core/core.h"
 #include "core/folder.h"
 #include "core/sort.h"
+#include "util/error.h"
 #include "util/log.h"
 
 static void fill_next(struct folder *f);
@@ -440,6 +441,65 @@ folder_cancel(struct folder *f)
 		any = true;
 	}
 	return any;
+}
+
+struct part_fetch {
+	folder_part_cb *cb;
+	void *data;
+	bool written;
+};
+
+static void
+on_part(const struct reply *reply, void *data)
+{
+	struct part_fetch *pf = data;
+
+	if (reply->kind == REPLY_PROGRESS)
+		pf->written = true;
+	if (!reply_is_terminal(reply))
+		return;
+	if (reply->kind == REPLY_DONE && pf->written) {
+		pf->cb(NULL, pf->data);
+	} else {
+		g_autoptr(GError) error = NULL;
+
+		if (reply->kind == REPLY_ERROR)
+			error = g_error_copy(reply->error);
+		else if (reply->kind == REPLY_UNSUPPORTED)
+			error =
+			    g_error_new(SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+				"this account cannot fetch attachments");
+		else
+			error = g_error_new(SKUA_ERROR, SKUA_ERROR_CANCELLED,
+			    "the part was not fetched");
+		pf->cb(error, pf->data);
+	}
+	g_free(pf);
+}
+
+bool
+folder_fetch_part(struct folder *f, unsigned i, const char *path, unsigned mode,
+    folder_part_cb *cb, void *data)
+{
+	const struct part_info *pi;
+	struct request *req;
+	struct part_fetch *pf;
+
+	if (f->message == NULL || i >= f->message->parts->len)
+		return false;
+	pi = f->message->parts->pdata[i];
+	req = request_new(REQ_SAVE_PART);
+	req->folder = g_strdup(f->name);
+	req->uid = f->message->uid;
+	req->section = g_strdup(pi->section);
+	req->encoding = g_strdup(pi->encoding);
+	req->path = g_strdup(path);
+	req->mode = mode;
+	pf = g_new0(struct part_fetch, 1);
+	pf->cb = cb;
+	pf->data = data;
+	worker_post(f->acc->worker, req, on_part, pf);
+	return true;
 }
 
 bool

@@ -130,5 +130,14 @@ void folder_set_sort(struct folder *f, enum sort_key key, bool reverse);
  * that part only; the result is reported as a notice or an error.
  */
 void folder_save_part(struct folder *f, unsigned i, const char *path);
+/* Called once when a part fetch ends: error is NULL on success. */
+typedef void folder_part_cb(const GError *error, void *data);
+/*
+ * Fetch part number i of the shown message into path (a new file of the
+ * given mode) and call cb on the main thread when it is written or has
+ * failed. False (cb is not called) when there is no such part.
+ */
+bool folder_fetch_part(struct folder *f, unsigned i, const char *path,
+    unsigned mode, folder_part_cb *cb, void *data);
 
 #endif

@@ -22,6 +22,7 @@
 #include "backend/imap/imap-utf7.h"
 #include "backend/imap/imap.h"
 #include "backend/types.h"
+#include "mime/mailcap.h"
 #include "mime/mime.h"
 #include "mime/render.h"
 #include "net/conn.h"
@@ -36,6 +37,8 @@ struct imap {
 	/* Copies of the connection parameters. */
 	char *account, *host, *user, *password, *ca_file, *fingerprint;
 	char *password_command, *accepted, *pin_file;
+	char *mailcap_path;	 /* NULL: the built-in HTML converter only */
+	char *alternative_order; /* type patterns, best first */
 	unsigned port;
 	enum tls_mode tls;
 	bool verify;
@@ -1423,12 +1426,9 @@ is_attachment(const struct leaf *l)
 		"attachment") == 0;
 }
 
-/*
- * The leaf to show: in an alternative group text/plain wins over
- * text/html; otherwise the first inline text part.
- */
+/* The leaf to show when no preference applies: text/plain, else HTML. */
 static const struct leaf *
-choose_text(GPtrArray *leaves)
+first_text(GPtrArray *leaves)
 {
 	const struct leaf *html = NULL;
 
@@ -1443,6 +1443,98 @@ choose_text(GPtrArray *leaves)
 			html = l;
 	}
 	return html;
+}
+
+/*
+ * The leaf to show. When the first inline text/plain or text/html part
+ * is in a multipart/alternative, order (alternative_order: type patterns,
+ * best first) picks among the text parts of that alternative; otherwise,
+ * and when nothing matches, text/plain wins over text/html.
+ */
+static const struct leaf *
+choose_text(GPtrArray *leaves, const char *order)
+{
+	const struct leaf *first = NULL;
+	g_auto(GStrv) prefs = NULL;
+
+	for (guint i = 0; i < leaves->len && first == NULL; i++) {
+		const struct leaf *l = leaves->pdata[i];
+
+		if (!is_attachment(l) &&
+		    (strcmp(l->type, "text/plain") == 0 ||
+			strcmp(l->type, "text/html") == 0))
+			first = l;
+	}
+	if (first == NULL || !first->in_alternative || order == NULL)
+		return first_text(leaves);
+	prefs = g_strsplit_set(order, " \t,", -1);
+	for (size_t p = 0; prefs[p] != NULL; p++) {
+		if (*prefs[p] == '\0')
+			continue;
+		for (guint i = 0; i < leaves->len; i++) {
+			const struct leaf *l = leaves->pdata[i];
+
+			if (l->alt_group == first->alt_group &&
+			    !is_attachment(l) &&
+			    g_str_has_prefix(l->type, "text/") &&
+			    mailcap_type_matches(prefs[p], l->type))
+				return l;
+		}
+	}
+	return first_text(leaves);
+}
+
+/* The longest an HTML filter may run, and the most it may write. */
+#define HTML_FILTER_TIMEOUT 10000
+#define HTML_FILTER_MAX_OUT (8 * 1024 * 1024)
+
+/*
+ * An HTML part through the first copiousoutput mailcap entry for
+ * text/html, as display text; NULL when there is none or it fails (the
+ * built-in converter is used then).
+ */
+static char *
+render_html_mailcap(const struct imap *d, const char *data, size_t len,
+    const char *encoding, const char *charset)
+{
+	struct mailcap *mc;
+	const struct mailcap_entry *e;
+	g_autoptr(GHashTable) params =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GBytes) raw = NULL;
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = NULL;
+	char *text = NULL;
+
+	if (d->mailcap_path == NULL || *d->mailcap_path == '\0')
+		return NULL;
+	mc = mailcap_load(d->mailcap_path);
+	if (charset != NULL)
+		g_hash_table_insert(params, g_strdup("charset"),
+		    g_strdup(charset));
+	e = mailcap_lookup(mc, "text/html", params, MAILCAP_COPIOUS);
+	if (e == NULL)
+		goto out;
+	raw = mime_decode_transfer(data, len, encoding);
+	path = mailcap_temp_write(e->nametemplate, "message.html",
+	    g_bytes_get_data(raw, NULL), g_bytes_get_size(raw), &error);
+	if (path != NULL) {
+		out = mailcap_filter(e, "text/html", params, path,
+		    HTML_FILTER_TIMEOUT, HTML_FILTER_MAX_OUT, &error);
+		mailcap_temp_remove(path);
+	}
+	if (out == NULL) {
+		log_warn("%s: HTML through mailcap: %s", d->account,
+		    error->message);
+		goto out;
+	}
+	/* Whatever the filter wrote: valid UTF-8 with LF lines. */
+	text = mime_render_part(g_bytes_get_data(out, NULL),
+	    g_bytes_get_size(out), "text/plain", NULL, NULL, false, false);
+out:
+	mailcap_free(mc);
+	return text;
 }
 
 static const char *
@@ -1651,6 +1743,9 @@ imap_fetch_message(struct backend *be, const struct request *req,
 		if (l->fields != NULL && l->fields->bd_encoding != NULL)
 			pi->encoding =
 			    g_strdup(encoding_name(l->fields->bd_encoding));
+		if (l->fields != NULL)
+			pi->charset =
+			    g_strdup(param(l->fields->bd_parameter, "charset"));
 		if (l->ext != NULL && l->ext->bd_disposition != NULL)
 			name =
 			    param_2231(l->ext->bd_disposition->dsp_attributes,
@@ -1661,7 +1756,7 @@ imap_fetch_message(struct backend *be, const struct request *req,
 		g_ptr_array_add(mt->parts, pi);
 	}
 	/* Then only the part shown. */
-	text = choose_text(leaves);
+	text = choose_text(leaves, d->alternative_order);
 	if (text != NULL) {
 		const struct mailimap_body_fld_param *prm =
 		    text->fields != NULL ? text->fields->bd_parameter : NULL;
@@ -1678,14 +1773,25 @@ imap_fetch_message(struct backend *be, const struct request *req,
 			goto fail;
 		}
 		mt->shown_type = g_strdup(text->type);
-		mt->body = mime_render_part(of.part != NULL ? of.part : "",
-		    of.part_len, text->type,
-		    text->fields != NULL
-			? encoding_name(text->fields->bd_encoding)
-			: NULL,
-		    param(prm, "charset"),
-		    format != NULL && g_ascii_strcasecmp(format, "flowed") == 0,
-		    delsp != NULL && g_ascii_strcasecmp(delsp, "yes") == 0);
+		if (strcmp(text->type, "text/html") == 0)
+			mt->body = render_html_mailcap(d,
+			    of.part != NULL ? of.part : "", of.part_len,
+			    text->fields != NULL
+				? encoding_name(text->fields->bd_encoding)
+				: NULL,
+			    param(prm, "charset"));
+		if (mt->body == NULL)
+			mt->body =
+			    mime_render_part(of.part != NULL ? of.part : "",
+				of.part_len, text->type,
+				text->fields != NULL
+				    ? encoding_name(text->fields->bd_encoding)
+				    : NULL,
+				param(prm, "charset"),
+				format != NULL &&
+				    g_ascii_strcasecmp(format, "flowed") == 0,
+				delsp != NULL &&
+				    g_ascii_strcasecmp(delsp, "yes") == 0);
 	} else {
 		mt->body = g_strdup("");
 	}
@@ -1723,12 +1829,13 @@ fail:
 
 /* Create path (never over an existing file) with data. */
 static bool
-write_new_file(const char *path, GBytes *data, GError **err)
+write_new_file(const char *path, unsigned mode, GBytes *data, GError **err)
 {
 	gsize len;
 	const char *p = g_bytes_get_data(data, &len);
-	int fd = open(path,
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd =
+	    open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		mode != 0 ? mode : 0644);
 
 	if (fd < 0) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
@@ -1793,7 +1900,7 @@ imap_save_part(struct backend *be, const struct request *req,
 	}
 	bytes = mime_decode_transfer(of.part, of.part_len, req->encoding);
 	g_free(of.part);
-	ok = write_new_file(req->path, bytes, err);
+	ok = write_new_file(req->path, req->mode, bytes, err);
 	if (ok)
 		sink_progress(sink, g_bytes_get_size(bytes),
 		    g_bytes_get_size(bytes));
@@ -1825,6 +1932,8 @@ imap_free(struct backend *be)
 	g_free(d->password_command);
 	g_free(d->accepted);
 	g_free(d->pin_file);
+	g_free(d->mailcap_path);
+	g_free(d->alternative_order);
 	g_free(d);
 	g_free(be);
 }
@@ -1860,6 +1969,8 @@ imap_backend_new(const struct backend_params *p)
 	d->password_command = g_strdup(p->password_command);
 	d->accepted = g_strdup(p->accepted);
 	d->pin_file = g_strdup(p->pin_file);
+	d->mailcap_path = g_strdup(p->mailcap_path);
+	d->alternative_order = g_strdup(p->alternative_order);
 	d->verify = p->verify;
 	d->timeout = p->timeout > 0 ? p->timeout : 30;
 	d->cancel = net_cancel_new();
