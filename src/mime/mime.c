@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "mime/mime-internal.h"
 #include "mime/mime.h"
 
 static GMimeParserOptions *parser_options;
@@ -74,6 +75,13 @@ mime_init(void)
 	    (GDestroyNotify)unpin);
 	parser_options = g_mime_parser_options_new();
 	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+}
+
+GMimeParserOptions *
+mime_parser_options(void)
+{
+	g_assert(parser_options != NULL);
+	return parser_options;
 }
 
 void

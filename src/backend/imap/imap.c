@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libetpan/libetpan.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "backend/imap/imap-utf7.h"
 #include "backend/imap/imap.h"
 #include "backend/types.h"
+#include "mime/headers.h"
 #include "mime/mailcap.h"
 #include "mime/mime.h"
 #include "mime/render.h"
@@ -961,24 +963,6 @@ decode(const char *raw)
 	return raw != NULL ? mime_decode_header(raw) : NULL;
 }
 
-static void
-first_address(clist *list, char **name_out, char **addr_out)
-{
-	const struct mailimap_address *a;
-
-	*name_out = *addr_out = NULL;
-	if (list == NULL || clist_begin(list) == NULL)
-		return;
-	a = clist_content(clist_begin(list));
-	if (a->ad_personal_name != NULL)
-		*name_out = decode(a->ad_personal_name);
-	if (a->ad_mailbox_name != NULL)
-		*addr_out = a->ad_host_name != NULL
-		    ? g_strdup_printf("%s@%s", a->ad_mailbox_name,
-			  a->ad_host_name)
-		    : g_strdup(a->ad_mailbox_name);
-}
-
 static int64_t
 internal_date(const struct mailimap_date_time *dt)
 {
@@ -1044,26 +1028,57 @@ fetch_flags(const struct mailimap_msg_att_dynamic *dyn)
 	return flags;
 }
 
-/* The value of the References header in a HEADER.FIELDS block. */
-static char *
-references_of(const char *block, size_t len)
-{
-	g_autofree char *text = g_strndup(block, len);
-	GString *out = g_string_new(NULL);
-	const char *p = text;
+/*
+ * The index's fields of one message, from its BODY[HEADER.FIELDS (...)]
+ * block: parsed here in one pass, which costs a fraction of libetpan's
+ * ENVELOPE parser (most of a header fill's time) and fetches fewer bytes
+ * (ENVELOPE repeats From as Sender and Reply-To, and brings Cc and Bcc).
+ */
+struct fields {
+	char *date, *from, *to, *subject, *message_id, *in_reply_to,
+	    *references;
+};
 
-	/* "References: <a> <b>\r\n continuation\r\n\r\n" */
-	if (g_ascii_strncasecmp(p, "References:", 11) != 0)
-		return g_string_free(out, FALSE);
-	for (p += 11; *p != '\0'; p++) {
-		if (*p == '\r' || *p == '\n' || *p == '\t')
-			g_string_append_c(out, ' ');
-		else
-			g_string_append_c(out, *p);
+static void
+fields_clear(struct fields *hf)
+{
+	g_free(hf->date);
+	g_free(hf->from);
+	g_free(hf->to);
+	g_free(hf->subject);
+	g_free(hf->message_id);
+	g_free(hf->in_reply_to);
+	g_free(hf->references);
+}
+
+static void
+on_field(const char *name, size_t len, const char *value, void *data)
+{
+	struct fields *hf = data;
+	static const struct {
+		const char *name;
+		size_t offset;
+	} known[] = {
+		{ "Date", offsetof(struct fields, date) },
+		{ "From", offsetof(struct fields, from) },
+		{ "To", offsetof(struct fields, to) },
+		{ "Subject", offsetof(struct fields, subject) },
+		{ "Message-ID", offsetof(struct fields, message_id) },
+		{ "In-Reply-To", offsetof(struct fields, in_reply_to) },
+		{ "References", offsetof(struct fields, references) },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
+		char **slot = (char **)((char *)hf + known[i].offset);
+
+		/* The first of repeated fields counts, as in ENVELOPE. */
+		if (strlen(known[i].name) == len &&
+		    g_ascii_strncasecmp(name, known[i].name, len) == 0) {
+			if (*slot == NULL)
+				*slot = g_strdup(value);
+			return;
+		}
 	}
-	g_strstrip(out->str);
-	out->len = strlen(out->str);
-	return g_string_free(out, FALSE);
 }
 
 /* libetpan calls this for each FETCH response; msg_att is freed after. */
@@ -1073,8 +1088,9 @@ on_msg_att(struct mailimap_msg_att *att, void *context)
 	struct fetch *fx = context;
 	struct envelope_fields f = { 0 };
 	g_autofree char *subject = NULL, *from = NULL, *from_addr = NULL,
-			*to = NULL, *to_addr = NULL, *refs = NULL;
-	const struct mailimap_envelope *env = NULL;
+			*to = NULL, *to_addr = NULL, *msgid = NULL,
+			*in_reply_to = NULL, *refs = NULL;
+	struct fields hf = { 0 };
 	clistiter *it;
 
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
@@ -1099,35 +1115,36 @@ on_msg_att(struct mailimap_msg_att *att, void *context)
 			f.received =
 			    internal_date(st->att_data.att_internal_date);
 			break;
-		case MAILIMAP_MSG_ATT_ENVELOPE:
-			env = st->att_data.att_env;
-			break;
 		case MAILIMAP_MSG_ATT_BODY_SECTION:
 			if (st->att_data.att_body_section != NULL &&
 			    st->att_data.att_body_section->sec_body_part !=
 				NULL)
-				refs = references_of(st->att_data
-							 .att_body_section
-							 ->sec_body_part,
-				    st->att_data.att_body_section->sec_length);
+				mime_header_fields(st->att_data
+						       .att_body_section
+						       ->sec_body_part,
+				    st->att_data.att_body_section->sec_length,
+				    on_field, &hf);
 			break;
 		default:
 			break;
 		}
 	}
-	if (f.uid == 0)
+	if (f.uid == 0) {
+		fields_clear(&hf);
 		return; /* an unsolicited FETCH (flags change): not ours */
-	if (env != NULL) {
-		subject = decode(env->env_subject);
-		if (env->env_from != NULL)
-			first_address(env->env_from->frm_list, &from,
-			    &from_addr);
-		if (env->env_to != NULL)
-			first_address(env->env_to->to_list, &to, &to_addr);
-		f.date = mime_parse_date(env->env_date);
-		f.message_id = env->env_message_id;
-		f.in_reply_to = env->env_in_reply_to;
 	}
+	subject = decode(hf.subject);
+	mime_first_mailbox(hf.from, &from, &from_addr);
+	mime_first_mailbox(hf.to, &to, &to_addr);
+	f.date = mime_parse_date(hf.date);
+	if (hf.message_id != NULL)
+		f.message_id = msgid = mime_squeeze_space(hf.message_id);
+	if (hf.in_reply_to != NULL)
+		f.in_reply_to = in_reply_to =
+		    mime_squeeze_space(hf.in_reply_to);
+	if (hf.references != NULL)
+		refs = mime_squeeze_space(hf.references);
+	fields_clear(&hf);
 	f.subject = subject;
 	f.from = from != NULL && *from != '\0' ? from : from_addr;
 	f.from_addr = from_addr;
@@ -1168,8 +1185,17 @@ uid_set(const GArray *uids)
 	return set;
 }
 
+static const char *const index_fields[] = { "Date", "From", "To", "Subject" };
+static const char *const thread_fields[] = { "Message-ID", "In-Reply-To",
+	"References" };
+
+/*
+ * What the index needs of each message: UID FLAGS INTERNALDATE
+ * RFC822.SIZE and BODY.PEEK[HEADER.FIELDS (...)]; Message-ID, In-Reply-To
+ * and References only when server_threads is false (the client threads).
+ */
 static struct mailimap_fetch_type *
-envelope_fetch_type(void)
+envelope_fetch_type(bool server_threads)
 {
 	struct mailimap_fetch_type *ft =
 	    mailimap_fetch_type_new_fetch_att_list_empty();
@@ -1184,9 +1210,12 @@ envelope_fetch_type(void)
 	    mailimap_fetch_att_new_internaldate());
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_rfc822_size());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_envelope());
-	clist_append(hdrs, strdup("References"));
+	for (size_t i = 0; i < G_N_ELEMENTS(index_fields); i++)
+		clist_append(hdrs, strdup(index_fields[i]));
+	/* Threading fields only when the server cannot thread for us. */
+	for (size_t i = 0; !server_threads && i < G_N_ELEMENTS(thread_fields);
+	     i++)
+		clist_append(hdrs, strdup(thread_fields[i]));
 	sec =
 	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs));
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
@@ -1211,7 +1240,7 @@ imap_fetch_envelopes(struct backend *be, const struct request *req,
 		return false;
 	}
 	set = uid_set(req->uids);
-	ft = envelope_fetch_type();
+	ft = envelope_fetch_type((server_sorts(d) & 1u << SORT_THREADS) != 0);
 	mailimap_set_progress_callback(d->session, NULL, on_progress, NULL);
 	mailimap_set_msg_att_handler(d->session, on_msg_att, &fx);
 	r = mailimap_uid_fetch(d->session, set, ft, &result);
