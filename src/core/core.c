@@ -30,7 +30,8 @@ free_secret(char *s)
 static void
 account_free(struct account *acc)
 {
-	worker_free(acc->fill_worker);
+	for (unsigned k = 0; k < CORE_FILL_CONNECTIONS; k++)
+		worker_free(acc->fill_workers[k]);
 	worker_free(acc->worker);
 	if (acc->folders != NULL)
 		g_ptr_array_unref(acc->folders);
@@ -190,20 +191,23 @@ driver_for(const struct account *acc)
 }
 
 struct worker *
-core_fill_worker(struct account *acc)
+core_fill_worker(struct account *acc, unsigned k)
 {
-	if (acc->fill_worker == NULL && acc->worker != NULL &&
+	g_assert(k < CORE_FILL_CONNECTIONS);
+	if (acc->fill_workers[k] == NULL && acc->worker != NULL &&
 	    acc->kind == ACCOUNT_IMAP && acc->url != NULL) {
 		struct backend *be = driver_for(acc);
 
 		if (be != NULL) {
 			g_autofree char *name =
-			    g_strdup_printf("%s (fill)", acc->name);
+			    g_strdup_printf("%s (fill %u)", acc->name, k + 1);
 
-			acc->fill_worker = worker_new(name, be, acc->core->rq);
+			acc->fill_workers[k] =
+			    worker_new(name, be, acc->core->rq);
 		}
 	}
-	return acc->fill_worker != NULL ? acc->fill_worker : acc->worker;
+	return acc->fill_workers[k] != NULL ? acc->fill_workers[k]
+					    : acc->worker;
 }
 
 /* Open a folder; with header_fill, load all its headers behind the screen. */
@@ -361,7 +365,8 @@ core_account_restart(struct core *core, struct account *acc)
 	/* The old workers' unanswered callbacks are dropped with them; the
 	 * fill's connection is made again, with the new credentials, on its
 	 * next use. */
-	g_clear_pointer(&acc->fill_worker, worker_free);
+	for (unsigned k = 0; k < CORE_FILL_CONNECTIONS; k++)
+		g_clear_pointer(&acc->fill_workers[k], worker_free);
 	g_clear_pointer(&acc->worker, worker_free);
 	acc->listing = false;
 	be = driver_for(acc);

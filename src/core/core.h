@@ -18,6 +18,13 @@ struct reply_queue;
 struct url;
 struct worker;
 
+/*
+ * Connections an IMAP account opens for the background header fill, next
+ * to the one that serves the screen: parsing headers is most of a fill's
+ * work, and two connections let it use two cores.
+ */
+#define CORE_FILL_CONNECTIONS 2
+
 enum account_kind {
 	ACCOUNT_IMAP,  /* mail on an IMAP server */
 	ACCOUNT_POP,   /* downloaded by POP3 into a local store */
@@ -27,13 +34,13 @@ enum account_kind {
 struct account {
 	char *name;
 	enum account_kind kind;
-	const struct optset *opts;  /* borrowed from the config */
-	struct url *url;	    /* IMAP and POP; NULL for local */
-	char *path;		    /* local: the Maildir, ~ expanded */
-	char *initial_folder;	    /* folder to open first; NULL: spoolfile */
-	struct worker *worker;	    /* NULL until core_account_start() */
-	struct worker *fill_worker; /* a second connection for the header
-				       fill; NULL until the first fill */
+	const struct optset *opts; /* borrowed from the config */
+	struct url *url;	   /* IMAP and POP; NULL for local */
+	char *path;		   /* local: the Maildir, ~ expanded */
+	char *initial_folder;	   /* folder to open first; NULL: spoolfile */
+	struct worker *worker;	   /* NULL until core_account_start() */
+	/* Connections of the header fill; NULL until first used. */
+	struct worker *fill_workers[CORE_FILL_CONNECTIONS];
 	GPtrArray *folders; /* struct folder_info *, from the last listing */
 	bool listing;	    /* a folder listing is under way */
 	struct core *core;  /* back pointer, for reply callbacks */
@@ -110,12 +117,12 @@ void core_account_start(struct core *core, struct account *acc,
  */
 bool core_account_open(struct core *core, struct account *acc, GError **err);
 /*
- * The worker that runs acc's background header fill: a second connection
- * to the server, made on first use, so that the requests of what the
+ * Worker k (< CORE_FILL_CONNECTIONS) of acc's background header fill: a
+ * connection of its own, made on first use, so the requests of what the
  * screen shows never queue behind a fill chunk. Accounts whose driver
- * cannot make a second instance use their one worker.
+ * cannot make more instances use their one worker.
  */
-struct worker *core_fill_worker(struct account *acc);
+struct worker *core_fill_worker(struct account *acc, unsigned k);
 /*
  * A request of acc failed with reply (REPLY_ERROR): when it is a login
  * failure the user may fix by typing a password (none configured), or an

@@ -55,6 +55,30 @@ request_answered(struct folder *f, const struct reply *reply)
 	g_hash_table_remove(f->asked, &reply->request_id);
 }
 
+/* Put the envelopes of reply into their rows. */
+static void
+got_envelopes(struct folder *f, const struct reply *reply)
+{
+	for (guint i = 0; i < reply->envelopes->len; i++) {
+		struct envelope *env = reply->envelopes->pdata[i];
+		gpointer idx =
+		    g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(env->uid));
+		struct msg_row *row;
+
+		if (idx == NULL) /* gone meanwhile */
+			continue;
+		row = row_at(f, GPOINTER_TO_UINT(idx) - 1);
+		if (row->env == NULL)
+			f->fetched++;
+		g_free(row->env);
+		/* Steal the envelope from the reply. */
+		row->env = env;
+		reply->envelopes->pdata[i] = NULL;
+	}
+	if (f->sort_waiting)
+		sort_progress(f);
+}
+
 static void
 on_envelopes(const struct reply *reply, void *data)
 {
@@ -63,24 +87,7 @@ on_envelopes(const struct reply *reply, void *data)
 
 	switch (reply->kind) {
 	case REPLY_ENVELOPES:
-		for (guint i = 0; i < reply->envelopes->len; i++) {
-			struct envelope *env = reply->envelopes->pdata[i];
-			gpointer idx = g_hash_table_lookup(f->by_uid,
-			    GUINT_TO_POINTER(env->uid));
-			struct msg_row *row;
-
-			if (idx == NULL) /* gone meanwhile */
-				continue;
-			row = row_at(f, GPOINTER_TO_UINT(idx) - 1);
-			if (row->env == NULL)
-				f->fetched++;
-			g_free(row->env);
-			/* Steal the envelope from the reply. */
-			row->env = env;
-			reply->envelopes->pdata[i] = NULL;
-		}
-		if (f->sort_waiting)
-			sort_progress(f);
+		got_envelopes(f, reply);
 		core_changed(core);
 		break;
 	case REPLY_DONE:
@@ -104,6 +111,21 @@ on_fill(const struct reply *reply, void *data)
 {
 	struct folder *f = data;
 
+	if (reply->kind == REPLY_ENVELOPES) {
+		int64_t now = g_get_monotonic_time();
+
+		got_envelopes(f, reply);
+		/*
+		 * Hundreds of batches a second arrive: redraw (the progress,
+		 * rows shown that came with the fill) ten times a second, not
+		 * for each; the fill's end redraws at once.
+		 */
+		if (now - f->fill_drawn >= G_USEC_PER_SEC / 10) {
+			f->fill_drawn = now;
+			core_changed(f->acc->core);
+		}
+		return;
+	}
 	on_envelopes(reply, data);
 	if (!reply_is_terminal(reply))
 		return;
@@ -211,8 +233,9 @@ folder_free(struct folder *f)
 	/* Replies still under way must not reach the freed folder. */
 	if (f->acc->worker != NULL)
 		worker_forget(f->acc->worker, f);
-	if (f->acc->fill_worker != NULL)
-		worker_forget(f->acc->fill_worker, f);
+	for (unsigned k = 0; k < CORE_FILL_CONNECTIONS; k++)
+		if (f->acc->fill_workers[k] != NULL)
+			worker_forget(f->acc->fill_workers[k], f);
 	for (guint i = 0; f->rows != NULL && i < f->rows->len; i++)
 		g_free(row_at(f, i)->env);
 	g_array_free(f->rows, TRUE);
@@ -552,7 +575,10 @@ fill_next(struct folder *f)
 		row->pending = true;
 	}
 	f->filling++;
-	post_fetch_to(f, core_fill_worker(f->acc), uids, on_fill);
+	/* Chunks go round the fill's connections. */
+	post_fetch_to(f,
+	    core_fill_worker(f->acc, f->fill_chunks++ % CORE_FILL_CONNECTIONS),
+	    uids, on_fill);
 	/* Keep FOLDER_FILL_DEPTH chunks queued on the fill's worker. */
 	fill_next(f);
 }

@@ -24,8 +24,11 @@ struct message_text;
 #define FOLDER_PREFETCH 50
 /* At most this many UIDs per envelope request. */
 #define FOLDER_FETCH_BATCH 500
-/* Fill chunks kept in flight, so the fill's worker never waits for us. */
-#define FOLDER_FILL_DEPTH 2
+/*
+ * Fill chunks kept in flight, two per fill connection, so no fill worker
+ * ever waits for the main thread.
+ */
+#define FOLDER_FILL_DEPTH 4
 
 enum folder_load {
 	FOLDER_OPENING, /* waiting for the UID list */
@@ -58,6 +61,8 @@ struct folder {
 	GHashTable *asked;    /* request id -> GArray of its uids, unanswered */
 	int64_t fill_started; /* monotonic usec when the fill began, or 0 */
 	int64_t fill_time;    /* usec the fill took, once complete, or 0 */
+	int64_t fill_drawn;   /* when a fill batch last asked for a redraw */
+	unsigned fill_chunks; /* fill chunks posted */
 	uint64_t open_id;     /* the request that opens it */
 	uint64_t message_id;  /* the request of the message shown */
 	uint64_t save_id;     /* the last save of a part */

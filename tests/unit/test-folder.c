@@ -249,13 +249,15 @@ test_fill_with_window(void)
 {
 	struct fixture fx;
 	struct folder *f;
-	struct fake_stats st, fill_st;
+	struct fake_stats st, fill_st, fill_st2;
 	struct backend *fill_be = fake_backend_new(20000);
+	struct backend *fill_be2 = fake_backend_new(20000);
 	unsigned before;
 
 	setup(&fx, 20000);
-	fx.acc->fill_worker = worker_new("fill", fill_be, fx.core->rq);
-	g_assert_true(core_fill_worker(fx.acc) == fx.acc->fill_worker);
+	fx.acc->fill_workers[0] = worker_new("fill", fill_be, fx.core->rq);
+	fx.acc->fill_workers[1] = worker_new("fill 2", fill_be2, fx.core->rq);
+	g_assert_true(core_fill_worker(fx.acc, 0) == fx.acc->fill_workers[0]);
 	f = folder_open(fx.core, fx.acc, "INBOX");
 	folder_start_fill(f);
 	/* Wait for the UID list only (the fill starts with it). */
@@ -281,11 +283,18 @@ test_fill_with_window(void)
 	g_assert_cmpint(f->fill_time, >, 0);
 	fake_backend_stats(fx.be, &st);
 	fake_backend_stats(fill_be, &fill_st);
+	fake_backend_stats(fill_be2, &fill_st2);
+	/* The chunks went round both fill connections. */
+	g_assert_cmpuint(fill_st.fetches, >, 0);
+	g_assert_cmpuint(fill_st2.fetches, >, 0);
 	/* The first screen and the window (with their margins) only. */
 	g_assert_cmpuint(st.fetches, ==, 2 + 3);
 	g_assert_cmpuint(st.uids_fetched, ==, 30 + 50 + 30 + 2 * 50);
-	g_assert_cmpuint(st.uids_fetched + fill_st.uids_fetched, ==, 20000);
+	g_assert_cmpuint(st.uids_fetched + fill_st.uids_fetched +
+		fill_st2.uids_fetched,
+	    ==, 20000);
 	g_assert_cmpuint(fill_st.max_batch, <=, FOLDER_FETCH_BATCH);
+	g_assert_cmpuint(fill_st2.max_batch, <=, FOLDER_FETCH_BATCH);
 	teardown(&fx);
 }
 
