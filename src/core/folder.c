@@ -531,17 +531,18 @@ folder_filled(const struct folder *f)
 	return f->load == FOLDER_OPEN && f->fetched == f->rows->len;
 }
 
-/* Every row has been asked for: note the fill's time once it is in. */
+/* Every row has been asked for: once all are in, note the time, redraw. */
 static void
 fill_done(struct folder *f)
 {
+	/* Once: this runs on every redraw after the fill (a redraw loop). */
 	if (f->fill_time == 0 && folder_filled(f)) {
 		f->fill_time = MAX(g_get_monotonic_time() - f->fill_started, 1);
 		log_msg(LOG_INFO, "%s: all %u headers of %s in %.3f s",
 		    f->acc->name, f->rows->len, f->name,
 		    (double)f->fill_time / G_USEC_PER_SEC);
+		core_changed(f->acc->core);
 	}
-	core_changed(f->acc->core);
 }
 
 /* Post the next chunk of rows that have no header and no request. */

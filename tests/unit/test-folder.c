@@ -239,6 +239,40 @@ test_fill(void)
 	teardown(&fx);
 }
 
+static void
+count_changes(void *data)
+{
+	(*(unsigned *)data)++;
+}
+
+/*
+ * Once the fill is complete, drawing the index (which asks for its rows)
+ * changes nothing, so it asks for no redraw: else every redraw would ask
+ * for the next one, and the screen would never settle.
+ */
+static void
+test_filled_is_quiet(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	unsigned changes = 0;
+
+	setup(&fx, 300);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	folder_start_fill(f);
+	settle(&fx);
+	folder_want_rows(f, 0, 20);
+	settle(&fx);
+	g_assert_true(folder_filled(f));
+	fx.core->changed = count_changes;
+	fx.core->changed_data = &changes;
+	folder_want_rows(f, 0, 20);
+	folder_want_rows(f, 280, 20);
+	g_assert_cmpuint(changes, ==, 0);
+	g_assert_cmpuint(reply_queue_pending(fx.core->rq), ==, 0);
+	teardown(&fx);
+}
+
 /*
  * With a second connection, the fill's chunks go to it and a window asked
  * for while the fill runs goes to the first one at once, never behind a
@@ -496,6 +530,7 @@ main(int argc, char **argv)
 	    test_close_while_fetching);
 	g_test_add_func("/folder/fill", test_fill);
 	g_test_add_func("/folder/fill-with-window", test_fill_with_window);
+	g_test_add_func("/folder/filled-is-quiet", test_filled_is_quiet);
 	g_test_add_func("/folder/sort-mailbox-order-at-once",
 	    test_sort_mailbox_order_at_once);
 	g_test_add_func("/folder/sort-waits-for-the-fill",
