@@ -91,7 +91,12 @@ on_envelopes(const struct reply *reply, void *data)
 		core_changed(core);
 		break;
 	case REPLY_DONE:
-		/* A fill stopped by an error goes on once fetching works. */
+		/*
+		 * The first screen is in: the fill may start (its connections'
+		 * handshakes no longer compete with it). A fill stopped by an
+		 * error goes on once fetching works.
+		 */
+		f->screen_in = true;
 		if (f->fill && f->filling == 0)
 			fill_next(f);
 		break;
@@ -552,7 +557,7 @@ fill_next(struct folder *f)
 	GArray *uids;
 
 	if (!f->fill || f->filling >= FOLDER_FILL_DEPTH ||
-	    f->load != FOLDER_OPEN)
+	    f->load != FOLDER_OPEN || (!f->screen_in && !f->sort_waiting))
 		return;
 	while (f->fill_pos < f->rows->len) {
 		struct msg_row *row = row_at(f, f->fill_pos);
@@ -716,6 +721,8 @@ sort_here(struct folder *f)
 		f->sort_waiting = true;
 		if (!f->fill)
 			folder_start_fill(f);
+		else
+			fill_next(f); /* waiting for no first screen now */
 		sort_progress(f);
 		return;
 	}

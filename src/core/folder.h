@@ -63,6 +63,7 @@ struct folder {
 	int64_t fill_time;    /* usec the fill took, once complete, or 0 */
 	int64_t fill_drawn;   /* when a fill batch last asked for a redraw */
 	unsigned fill_chunks; /* fill chunks posted */
+	bool screen_in;	      /* a window's headers came: the fill may run */
 	uint64_t open_id;     /* the request that opens it */
 	uint64_t message_id;  /* the request of the message shown */
 	uint64_t save_id;     /* the last save of a part */
@@ -97,11 +98,11 @@ const struct msg_row *folder_row(const struct folder *f, unsigned i);
 /*
  * Load the headers of every row in the background, in display order
  * (newest first by default), in chunks of FOLDER_FETCH_BATCH with
- * FOLDER_FILL_DEPTH in flight, on the account's fill worker (a second
- * connection, see core_fill_worker()), so the requests of what the screen
- * shows never wait behind the fill. Call after folder_open(); the fill
- * begins after the first folder_want_rows(), so the first screen comes
- * first.
+ * FOLDER_FILL_DEPTH in flight, round the account's fill connections
+ * (core_fill_worker()), so the requests of what the screen shows never
+ * wait behind the fill. Call after folder_open(); the fill begins once the
+ * headers of a window asked for by folder_want_rows() are in, so the first
+ * screen comes first (and the fill's handshakes do not slow it down).
  */
 void folder_start_fill(struct folder *f);
 /*

@@ -303,6 +303,15 @@ test_fill_with_window(void)
 	}
 	g_assert_cmpuint(f->filling, ==, 0);
 	folder_want_rows(f, 0, 30);
+	/* Not before the first window's headers are in. */
+	g_assert_cmpuint(f->filling, ==, 0);
+	while (f->filling == 0) {
+		GPollFD pfd = { reply_queue_fd(fx.core->rq), G_IO_IN, 0 };
+
+		g_poll(&pfd, 1, 100);
+		reply_queue_dispatch(fx.core->rq);
+	}
+	g_assert_true(folder_row(f, 0)->env != NULL);
 	g_assert_cmpuint(f->filling, ==, FOLDER_FILL_DEPTH);
 	before = f->requests;
 	/*
