@@ -1856,6 +1856,63 @@ fail:
 	return false;
 }
 
+/* The IMAP system flags of mask (enum msg_flag); NULL when none. */
+static struct mailimap_flag_list *
+flag_list_of(uint32_t mask)
+{
+	struct mailimap_flag_list *fl;
+
+	/* \Recent is the server's own: never stored. */
+	mask &= MSG_SEEN | MSG_ANSWERED | MSG_FLAGGED | MSG_DELETED | MSG_DRAFT;
+	if (mask == 0)
+		return NULL;
+	fl = mailimap_flag_list_new_empty();
+	if (mask & MSG_SEEN)
+		mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	if (mask & MSG_ANSWERED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_answered());
+	if (mask & MSG_FLAGGED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_flagged());
+	if (mask & MSG_DELETED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	if (mask & MSG_DRAFT)
+		mailimap_flag_list_add(fl, mailimap_flag_new_draft());
+	return fl;
+}
+
+/* UID STORE +FLAGS.SILENT or -FLAGS.SILENT of mask on uid. */
+static bool
+store_flags(struct imap *d, uint32_t uid, uint32_t mask, bool add, GError **err)
+{
+	struct mailimap_flag_list *fl = flag_list_of(mask);
+	struct mailimap_store_att_flags *sf;
+	struct mailimap_set *set;
+	int r;
+
+	if (fl == NULL)
+		return true;
+	set = mailimap_set_new_single(uid);
+	sf = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
+		 : mailimap_store_att_flags_new_remove_flags_silent(fl);
+	r = mailimap_uid_store(d->session, set, sf);
+	mailimap_store_att_flags_free(sf);
+	mailimap_set_free(set);
+	return check(d, r, "UID STORE", err);
+}
+
+static bool
+imap_set_flags(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+
+	if (!ensure_session(be, sink, err) ||
+	    !select_folder(d, req->folder, false, err))
+		return false;
+	return store_flags(d, req->uid, req->flags_add, true, err) &&
+	    store_flags(d, req->uid, req->flags_remove, false, err);
+}
+
 /* Create path (never over an existing file) with data. */
 static bool
 write_new_file(const char *path, unsigned mode, GBytes *data, GError **err)
@@ -1979,6 +2036,7 @@ static const struct backend_ops imap_ops = {
 	.save_part = imap_save_part,
 	.free = imap_free,
 	.interrupt = imap_interrupt,
+	.set_flags = imap_set_flags,
 };
 
 struct backend *
