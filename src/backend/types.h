@@ -132,7 +132,8 @@ void part_info_free(struct part_info *pi);
 /* A message as the pager shows it. */
 struct message_text {
 	uint32_t uid;
-	char *headers;	  /* "From: ...\nTo: ...\n", decoded UTF-8 */
+	char *headers;	  /* every field, "From: ...\nTo: ...\n", decoded
+			     UTF-8, one line each, in the message's order */
 	char *body;	  /* the shown part as text, UTF-8, LF lines */
 	char *shown_type; /* "text/plain", or NULL when no text part */
 	GPtrArray *parts; /* struct part_info *: every leaf part */
