@@ -470,6 +470,7 @@ cmd_headers(struct config *cfg, const char *cmd, const char **p, GError **err)
 		    "%s: no header name given", cmd);
 		return false;
 	}
+	cfg->headers_serial++;
 	return true;
 }
 

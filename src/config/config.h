@@ -35,6 +35,7 @@ struct config {
 	GPtrArray *ignore;
 	GPtrArray *unignore;
 	GPtrArray *hdr_order;
+	unsigned headers_serial; /* counts changes of the three lists */
 	/* Parser state. */
 	struct account_conf *open_account; /* inside account ... end */
 	char *open_origin;

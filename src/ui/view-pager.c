@@ -22,11 +22,13 @@
 struct pager {
 	struct core *core;
 	const struct message_text *built; /* what lines were made from */
+	uint32_t built_uid;
 	int built_cols;
-	GArray *quoted; /* guint8 per line: its quoting level, 0: none */
-	GRegex *search; /* the last search, or NULL */
-	char *pattern;	/* its text */
-	int match;	/* the line of the last match, or -1 */
+	unsigned built_serial; /* the config's headers_serial then */
+	GArray *quoted;	       /* guint8 per line: its quoting level, 0: none */
+	GRegex *search;	       /* the last search, or NULL */
+	char *pattern;	       /* its text */
+	int match;	       /* the line of the last match, or -1 */
 };
 
 /* Expand tabs to 8-column stops, so sanitising keeps the layout. */
@@ -98,11 +100,14 @@ rebuild(struct view *v, struct pager *pg, const struct folder *f, int cols)
 
 	g_ptr_array_set_size(v->lines, 0);
 	g_array_set_size(pg->quoted, 0);
-	/* A new width keeps the place roughly; a new message starts on top. */
-	if (pg->built != f->message)
+	/* A new width or header choice keeps the place roughly; a new
+	 * message starts on top. */
+	if (pg->built != f->message || pg->built_uid != f->message->uid)
 		v->top = 0;
 	pg->built = f->message;
+	pg->built_uid = f->message->uid;
 	pg->built_cols = cols;
+	pg->built_serial = cfg->headers_serial;
 	pg->match = -1;
 	add_text(v, pg, headers, cols, true);
 	add_wrapped(v, pg, "", cols, 0);
@@ -166,7 +171,9 @@ pager_draw(struct view *v, int top, int rows, int cols)
 	}
 	if (f->message == NULL)
 		return;
-	if (pg->built != f->message || pg->built_cols != cols)
+	if (pg->built != f->message || pg->built_uid != f->message->uid ||
+	    pg->built_cols != cols ||
+	    pg->built_serial != pg->core->cfg->headers_serial)
 		rebuild(v, pg, f, cols);
 	{
 		int total = (int)v->lines->len;

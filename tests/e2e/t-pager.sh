@@ -145,6 +145,12 @@ tmux_send_text only 'Needle-word'
 tmux_send only Enter
 tap_check "a pattern with a capital matches case" \
 	tmux_wait_for only 'not found: Needle-word' 10
+# An rc command typed at ':' changes the fields of the message shown.
+tmux_send only :
+tmux_send_text only 'unignore x-spam-score'
+tmux_send only Enter Home
+tap_check ":unignore shows a field at once" \
+	tmux_wait_for only '^X-Spam-Score: 0\.0$' 10
 tmux_send only q q
 tmux_wait_exit only 10 >/dev/null
 
