@@ -76,6 +76,11 @@ struct backend_ops {
 	 * worker answers CANCELLED); the next op reconnects. Must not block.
 	 */
 	void (*interrupt)(struct backend *be);
+	/*
+	 * May be NULL. Add req->flags_add and remove req->flags_remove
+	 * (enum msg_flag) on message req->uid of req->folder.
+	 */
+	backend_op *set_flags;
 };
 
 /* How to reach a server: made by core from the account's options. */

@@ -20,6 +20,7 @@ enum request_kind {
 	REQ_FETCH_ENVELOPES, /* the envelopes of uids in folder */
 	REQ_FETCH_MESSAGE, /* the shown text of uid in folder; marks it seen */
 	REQ_SAVE_PART,	   /* fetch one part of uid and write it to path */
+	REQ_SET_FLAGS,	   /* add and remove flags of uid in folder */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -50,6 +51,8 @@ struct request {
 			       applied to SORT_THREADS, whose roots the
 			       caller reverses */
 	bool readonly; /* FETCH_ENVELOPES: the folder may be opened read-only */
+	uint32_t flags_add;    /* SET_FLAGS: enum msg_flag to set */
+	uint32_t flags_remove; /* SET_FLAGS: enum msg_flag to clear */
 };
 
 enum msg_flag {
@@ -129,7 +132,8 @@ void part_info_free(struct part_info *pi);
 /* A message as the pager shows it. */
 struct message_text {
 	uint32_t uid;
-	char *headers;	  /* "From: ...\nTo: ...\n", decoded UTF-8 */
+	char *headers;	  /* every field, "From: ...\nTo: ...\n", decoded
+			     UTF-8, one line each, in the message's order */
 	char *body;	  /* the shown part as text, UTF-8, LF lines */
 	char *shown_type; /* "text/plain", or NULL when no text part */
 	GPtrArray *parts; /* struct part_info *: every leaf part */

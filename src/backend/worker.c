@@ -266,6 +266,12 @@ run_request(struct worker *w, struct request *req)
 	case REQ_SAVE_PART:
 		op = ops->save_part;
 		break;
+	case REQ_SET_FLAGS:
+		/* An op added at the end: an older table may not have it. */
+		if (ops->size >=
+		    offsetof(struct backend_ops, set_flags) + sizeof(void *))
+			op = ops->set_flags;
+		break;
 	case REQ_QUIT:
 		g_assert_not_reached();
 	}

@@ -484,21 +484,91 @@ search_cb(const char *text, void *data)
 	search_from_cursor(data);
 }
 
-/* / in mutt: a plain word matches the sender and the subject. */
+static void
+pager_search_cb(const char *text, void *data)
+{
+	struct view *v = ui_top_view();
+
+	(void)data;
+	if (text == NULL || *text == '\0' || v == NULL ||
+	    strcmp(v->context, "pager") != 0)
+		return;
+	view_pager_search(v, text);
+}
+
+/*
+ * / in mutt: in the index a plain word matches the sender and the
+ * subject; in the pager, the lines shown.
+ */
 static void
 cmd_search(struct core *core)
 {
+	struct view *v = ui_top_view();
+
+	if (v != NULL && strcmp(v->context, "pager") == 0) {
+		ui_prompt("Search for: ", view_pager_last_search(v),
+		    pager_search_cb, core);
+		return;
+	}
 	ui_prompt("Search for: ", last_search, search_cb, core);
 }
 
 static void
 cmd_search_next(struct core *core)
 {
+	struct view *v = ui_top_view();
+
+	if (v != NULL && strcmp(v->context, "pager") == 0) {
+		if (!view_pager_search_next(v))
+			cmd_search(core);
+		return;
+	}
 	if (last_search == NULL) {
 		cmd_search(core);
 		return;
 	}
 	search_from_cursor(core);
+}
+
+/*
+ * N in mutt (toggle-new): the message shown in the pager, else the one
+ * selected in the index, becomes unread if it was read and read if not.
+ */
+static void
+cmd_toggle_new(struct core *core)
+{
+	struct view *v = ui_top_view();
+	struct folder *f = core->folder;
+	const struct msg_row *row;
+	uint32_t uid;
+
+	if (v != NULL && strcmp(v->context, "pager") == 0) {
+		if (f == NULL || f->message == NULL) {
+			ui_beep();
+			return;
+		}
+		uid = f->message->uid;
+	} else {
+		struct view *index = index_with_message(core);
+
+		if (index == NULL)
+			return;
+		uid = folder_row(f, (unsigned)index->cursor)->uid;
+	}
+	for (unsigned i = 0; i < folder_count(f); i++) {
+		row = folder_row(f, i);
+		if (row->uid != uid)
+			continue;
+		if (row->env == NULL)
+			break;
+		if (row->env->flags & MSG_SEEN)
+			folder_change_flags(f, uid, 0, MSG_SEEN);
+		else
+			folder_change_flags(f, uid, MSG_SEEN, 0);
+		ui_mark_dirty();
+		return;
+	}
+	ui_message("the message's header is not loaded yet");
 }
 
 /* o and O in mutt: one key names the order. */
@@ -589,11 +659,12 @@ static const struct cmd_entry table[] = {
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
 	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },
-	{ "search",         cmd_search,         "search sender and subject (loaded headers)" },
+	{ "search",         cmd_search,         "search sender and subject (loaded headers), or the pager's text" },
 	{ "search-next",    cmd_search_next,    "search again" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
 	{ "sort-mailbox",   cmd_sort_mailbox,   "sort the index (asks for the order)" },
 	{ "sort-reverse",   cmd_sort_reverse,   "sort the index in reverse order" },
+	{ "toggle-new",     cmd_toggle_new,     "mark the message unread, or read again" },
 	{ "view-attach",    cmd_view_attach,    "open the selected part (mailcap, else text)" },
 	{ "view-attachments", cmd_view_attachments, "list the parts of the message" },
 	{ "view-mailcap",   cmd_view_mailcap,   "open the selected part with its mailcap entry" },

@@ -42,6 +42,7 @@ static const struct binding bindings[] = {
 	{ "index",    'n',                      "search-next" },
 	{ "index",    'o',                      "sort-mailbox" },
 	{ "index",    'O',                      "sort-reverse" },
+	{ "index",    'N',                      "toggle-new" },
 	{ "pager",    'v',                      "view-attachments" },
 	{ "attach",   's',                      "save-attachment" },
 	{ "attach",   '\r',                     "view-attach" },
@@ -54,6 +55,9 @@ static const struct binding bindings[] = {
 	{ "pager",    'j',                      "next-message" },
 	{ "pager",    'k',                      "previous-message" },
 	{ "pager",    '\r',                     "next-entry" },
+	{ "pager",    '/',                      "search" },
+	{ "pager",    'n',                      "search-next" },
+	{ "pager",    'N',                      "toggle-new" },
 	{ "generic",  'x',                      "exit" },
 	{ "generic",  '?',                      "help" },
 	{ "generic",  ':',                      "enter-command" },
@@ -85,7 +89,7 @@ static const struct {
 	{ "attach", "q:Back  Enter:Open  s:Save  j/k:Move  ?:Help" },
 	{ "part", "q:Back  j/k:Scroll  Space:Page  ?:Help" },
 	{ "folders", "q:Back  Enter:Open  c:Change folder  ?:Help" },
-	{ "pager", "i:Index  j/k:Next/Prev  Space:Page  ?:Help" },
+	{ "pager", "i:Index  j/k:Next/Prev  Space:Page  /:Search  ?:Help" },
 };
 
 const char *

@@ -29,6 +29,9 @@ account_conf_free(struct account_conf *ac)
 	g_free(ac);
 }
 
+static const char *const default_unignore[] = { "date:", "from:", "to:", "cc:",
+	"reply-to:", "subject:" };
+
 struct config *
 config_new(void)
 {
@@ -39,6 +42,13 @@ config_new(void)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)account_conf_free);
 	cfg->push = g_ptr_array_new_with_free_func(g_free);
 	cfg->errors = g_ptr_array_new_with_free_func(g_free);
+	cfg->ignore = g_ptr_array_new_with_free_func(g_free);
+	cfg->unignore = g_ptr_array_new_with_free_func(g_free);
+	cfg->hdr_order = g_ptr_array_new_with_free_func(g_free);
+	/* Today's default: the fields a mutt user usually keeps. */
+	g_ptr_array_add(cfg->ignore, g_strdup("*"));
+	for (size_t i = 0; i < G_N_ELEMENTS(default_unignore); i++)
+		g_ptr_array_add(cfg->unignore, g_strdup(default_unignore[i]));
 	return cfg;
 }
 
@@ -52,6 +62,9 @@ config_free(struct config *cfg)
 	optset_free(cfg->global);
 	g_ptr_array_free(cfg->push, TRUE);
 	g_ptr_array_free(cfg->errors, TRUE);
+	g_ptr_array_free(cfg->ignore, TRUE);
+	g_ptr_array_free(cfg->unignore, TRUE);
+	g_ptr_array_free(cfg->hdr_order, TRUE);
 	g_free(cfg->open_origin);
 	g_free(cfg);
 }
@@ -395,6 +408,72 @@ cmd_push(struct config *cfg, const char **p, GError **err)
 	return true;
 }
 
+/* Remove pattern from list (any case); "*" empties it, as in mutt. */
+static void
+list_remove(GPtrArray *list, const char *pattern)
+{
+	if (strcmp(pattern, "*") == 0) {
+		g_ptr_array_set_size(list, 0);
+		return;
+	}
+	for (guint i = list->len; i-- > 0;)
+		if (g_ascii_strcasecmp(list->pdata[i], pattern) == 0)
+			g_ptr_array_remove_index(list, i);
+}
+
+static void
+list_add(GPtrArray *list, const char *pattern)
+{
+	for (guint i = 0; i < list->len; i++)
+		if (g_ascii_strcasecmp(list->pdata[i], pattern) == 0)
+			return;
+	g_ptr_array_add(list, g_strdup(pattern));
+}
+
+/*
+ * ignore, unignore, hdr_order and unhdr_order, as in mutt: ignore adds to
+ * the ignore list and takes the pattern off the unignore list; unignore
+ * the other way round (but "*" is never added: it empties ignore).
+ */
+static bool
+cmd_headers(struct config *cfg, const char *cmd, const char **p, GError **err)
+{
+	g_autoptr(GString) word = g_string_new(NULL);
+	unsigned n = 0;
+	int t;
+
+	while ((t = next_token(p, false, word, err)) != TOKEN_END) {
+		if (t < 0)
+			return false;
+		if (word->len == 0 || strchr(word->str, '\n') != NULL)
+			continue;
+		n++;
+		if (strcmp(cmd, "ignore") == 0) {
+			list_remove(cfg->unignore, word->str);
+			list_add(cfg->ignore, word->str);
+		} else if (strcmp(cmd, "unignore") == 0) {
+			if (strcmp(word->str, "*") != 0)
+				list_add(cfg->unignore, word->str);
+			list_remove(cfg->ignore, word->str);
+		} else if (strcmp(cmd, "hdr_order") == 0) {
+			/* A pattern named again moves to the end. */
+			list_remove(cfg->hdr_order, word->str);
+			if (strcmp(word->str, "*") != 0)
+				g_ptr_array_add(cfg->hdr_order,
+				    g_strdup(word->str));
+		} else {
+			list_remove(cfg->hdr_order, word->str);
+		}
+	}
+	if (n == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
+		    "%s: no header name given", cmd);
+		return false;
+	}
+	cfg->headers_serial++;
+	return true;
+}
+
 bool
 config_exec(struct config *cfg, const char *line, const char *origin,
     char **message_out, GError **err)
@@ -432,6 +511,11 @@ config_exec(struct config *cfg, const char *line, const char *origin,
 		cfg->open_account = NULL;
 	} else if (strcmp(cmd->str, "push") == 0)
 		ok = cmd_push(cfg, &p, err);
+	else if (strcmp(cmd->str, "ignore") == 0 ||
+	    strcmp(cmd->str, "unignore") == 0 ||
+	    strcmp(cmd->str, "hdr_order") == 0 ||
+	    strcmp(cmd->str, "unhdr_order") == 0)
+		ok = cmd_headers(cfg, cmd->str, &p, err);
 	else {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
 		    "unknown command '%s'", cmd->str);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The rc file: commands set, unset, toggle, reset, source, account ... end
- * and push, one per line (a trailing backslash continues a line, '#' starts
- * a comment). An error never stops the rest of the file: it is recorded as
- * "file:line: message" and skua starts with everything else.
+ * The rc file: commands set, unset, toggle, reset, source, account ... end,
+ * push, ignore, unignore, hdr_order and unhdr_order, one per line (a trailing
+ * backslash continues a line, '#' starts a comment). An error never stops the
+ * rest of the file: it is recorded as "file:line: message" and skua starts with
+ * everything else.
  */
 #ifndef SKUA_CONFIG_CONFIG_H
 #define SKUA_CONFIG_CONFIG_H
@@ -25,6 +26,16 @@ struct config {
 	GPtrArray *accounts; /* struct account_conf *, in file order */
 	GPtrArray *push;     /* char *: key strings from push, in order */
 	GPtrArray *errors;   /* char *: "file:line: message" */
+	/*
+	 * The pager's header fields, as mutt's ignore, unignore and
+	 * hdr_order: char * patterns, each a prefix of "Name: value" (any
+	 * case) or "*". A field is hidden when it matches ignore and not
+	 * unignore; shown ones come in hdr_order's order, then the rest.
+	 */
+	GPtrArray *ignore;
+	GPtrArray *unignore;
+	GPtrArray *hdr_order;
+	unsigned headers_serial; /* counts changes of the three lists */
 	/* Parser state. */
 	struct account_conf *open_account; /* inside account ... end */
 	char *open_origin;

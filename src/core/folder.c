@@ -219,6 +219,8 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	f->by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
 	f->asked = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)g_array_unref);
+	f->flag_changes =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
 	/* The option's value was checked when it was set. */
 	(void)sort_parse(opt_string(acc->opts, "sort"), &spec);
 	f->sort = spec.key;
@@ -246,6 +248,7 @@ folder_free(struct folder *f)
 	g_array_free(f->rows, TRUE);
 	g_hash_table_destroy(f->by_uid);
 	g_hash_table_destroy(f->asked);
+	g_hash_table_destroy(f->flag_changes);
 	if (f->tree != NULL)
 		g_array_unref(f->tree);
 	g_free(f->tree_next);
@@ -391,6 +394,102 @@ folder_open_message(struct folder *f, unsigned i)
 	f->message_load = FOLDER_OPENING;
 	g_clear_pointer(&f->message, message_text_free);
 	f->message_id = worker_post(f->acc->worker, req, on_message, f);
+}
+
+/* A flag change under way: what to undo if the server refuses it. */
+struct flag_change {
+	uint64_t id; /* the request: the table's key */
+	uint32_t uid;
+	uint32_t added;	  /* the bits this change set */
+	uint32_t removed; /* the bits this change cleared */
+};
+
+/* Undo ch on the row of its message (and on the message shown). */
+static void
+flags_undo(struct folder *f, const struct flag_change *ch)
+{
+	gpointer idx =
+	    g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(ch->uid));
+	struct msg_row *row =
+	    idx != NULL ? row_at(f, GPOINTER_TO_UINT(idx) - 1) : NULL;
+
+	if (row != NULL && row->env != NULL)
+		row->env->flags = (row->env->flags & ~ch->added) | ch->removed;
+	if (f->message != NULL && f->message->uid == ch->uid)
+		f->message->flags =
+		    (f->message->flags & ~ch->added) | ch->removed;
+}
+
+static void
+on_flags(const struct reply *reply, void *data)
+{
+	struct folder *f = data;
+	struct core *core = f->acc->core;
+	uint64_t id = reply->request_id;
+	struct flag_change *ch;
+
+	if (!reply_is_terminal(reply))
+		return;
+	ch = g_hash_table_lookup(f->flag_changes, &id);
+	if (ch == NULL)
+		return;
+	switch (reply->kind) {
+	case REPLY_ERROR:
+		flags_undo(f, ch);
+		core_status(core, "flags of message %u not changed: %s",
+		    ch->uid, reply->error->message);
+		break;
+	case REPLY_UNSUPPORTED:
+		flags_undo(f, ch);
+		core_status(core, "this account cannot change flags");
+		break;
+	case REPLY_CANCELLED:
+		flags_undo(f, ch);
+		core_status(core, "flags of message %u not changed: cancelled",
+		    ch->uid);
+		break;
+	default:
+		break;
+	}
+	g_hash_table_remove(f->flag_changes, &id);
+	core_changed(core);
+}
+
+bool
+folder_change_flags(struct folder *f, uint32_t uid, uint32_t add,
+    uint32_t remove)
+{
+	gpointer idx = g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(uid));
+	struct msg_row *row;
+	struct flag_change *ch;
+	struct request *req;
+	uint32_t old;
+
+	if (f->load != FOLDER_OPEN || idx == NULL)
+		return false;
+	row = row_at(f, GPOINTER_TO_UINT(idx) - 1);
+	if (row->env == NULL)
+		return false;
+	remove &= ~add;
+	old = row->env->flags;
+	ch = g_new0(struct flag_change, 1);
+	ch->uid = uid;
+	ch->added = add & ~old;
+	ch->removed = remove & old;
+	/* On the screen at once; undone if the server refuses. */
+	row->env->flags = (old | add) & ~remove;
+	if (f->message != NULL && f->message->uid == uid)
+		f->message->flags = (f->message->flags | add) & ~remove;
+	req = request_new(REQ_SET_FLAGS);
+	req->folder = g_strdup(f->name);
+	req->uid = uid;
+	req->flags_add = add;
+	req->flags_remove = remove;
+	ch->id = worker_post(f->acc->worker, req, on_flags, f);
+	g_hash_table_insert(f->flag_changes, g_memdup2(&ch->id, sizeof(ch->id)),
+	    ch);
+	core_changed(f->acc->core);
+	return true;
 }
 
 struct save {

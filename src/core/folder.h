@@ -67,6 +67,7 @@ struct folder {
 	uint64_t open_id;     /* the request that opens it */
 	uint64_t message_id;  /* the request of the message shown */
 	uint64_t save_id;     /* the last save of a part */
+	GHashTable *flag_changes; /* request id -> flag change under way */
 	/* The message the pager shows (one at a time). */
 	enum folder_load message_load;
 	uint32_t message_uid;
@@ -123,6 +124,15 @@ void folder_want_rows(struct folder *f, unsigned first, unsigned n);
  * the row's flags follow). Replaces the message shown before.
  */
 void folder_open_message(struct folder *f, unsigned i);
+/*
+ * Set the flags add and clear the flags remove (enum msg_flag) of the
+ * message uid: its row (and the message shown, if it is that one) change
+ * at once, the server is told (REQ_SET_FLAGS), and the change is undone
+ * with a message on the status line if it refuses, or if the account
+ * cannot change flags. False when uid has no row with its header yet.
+ */
+bool folder_change_flags(struct folder *f, uint32_t uid, uint32_t add,
+    uint32_t remove);
 /*
  * Order the rows by key (reverse: the other way round; for threads, the
  * newest thread first). The server sorts when it can (a new UID SORT or

@@ -28,6 +28,9 @@ enum {
 	PAIR_ERROR,
 	PAIR_CURSOR,
 	PAIR_QUOTED,
+	PAIR_QUOTED2,
+	PAIR_QUOTED3,
+	PAIR_QUOTED4,
 };
 
 struct prompt {
@@ -227,14 +230,58 @@ ui_put_text(int y, const char *text, int cols, bool highlight)
 	ui_put_line(y, safe, cols, highlight);
 }
 
+static int
+style_attr(enum ui_style style)
+{
+	switch (style) {
+	case UI_STYLE_QUOTED:
+		return COLOR_PAIR(PAIR_QUOTED);
+	case UI_STYLE_QUOTED2:
+		return COLOR_PAIR(PAIR_QUOTED2);
+	case UI_STYLE_QUOTED3:
+		return COLOR_PAIR(PAIR_QUOTED3);
+	case UI_STYLE_QUOTED4:
+		return COLOR_PAIR(PAIR_QUOTED4);
+	case UI_STYLE_NORMAL:
+		break;
+	}
+	return 0;
+}
+
 void
 ui_put_styled(int y, const char *safe, int cols, enum ui_style style)
 {
-	int attr = style == UI_STYLE_QUOTED ? COLOR_PAIR(PAIR_QUOTED) : 0;
+	int attr = style_attr(style);
 
 	attron(attr);
 	put_fixed(y, 0, safe, cols);
 	attroff(attr);
+}
+
+void
+ui_put_marked(int y, const char *safe, int cols, enum ui_style style,
+    const GArray *spans)
+{
+	size_t len = strlen(safe);
+
+	ui_put_styled(y, safe, cols, style);
+	for (guint i = 0; spans != NULL && i + 1 < spans->len; i += 2) {
+		int start = g_array_index(spans, int, i);
+		int end = g_array_index(spans, int, i + 1);
+		g_autofree char *before = NULL, *match = NULL;
+		int x;
+
+		if (start < 0 || end <= start || (size_t)end > len)
+			continue;
+		before = g_strndup(safe, start);
+		x = text_width(before);
+		if (x >= cols)
+			break;
+		match = g_strndup(safe + start, end - start);
+		attron(A_REVERSE);
+		put_fixed(y, x, match, MIN(text_width(match), cols - x));
+		attroff(A_REVERSE);
+	}
 }
 
 static void
@@ -318,6 +365,9 @@ ui_init(const struct optset *opts, GError **err)
 		init_pair(PAIR_ERROR, COLOR_RED, -1);
 		init_pair(PAIR_CURSOR, -1, -1);
 		init_pair(PAIR_QUOTED, COLOR_CYAN, -1);
+		init_pair(PAIR_QUOTED2, COLOR_GREEN, -1);
+		init_pair(PAIR_QUOTED3, COLOR_YELLOW, -1);
+		init_pair(PAIR_QUOTED4, COLOR_MAGENTA, -1);
 	}
 	if (ui.views == NULL)
 		ui.views =

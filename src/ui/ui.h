@@ -124,9 +124,18 @@ void ui_put_line(int y, const char *safe, int cols, bool highlight);
 void ui_put_text(int y, const char *text, int cols, bool highlight);
 enum ui_style {
 	UI_STYLE_NORMAL,
-	UI_STYLE_QUOTED, /* quoted text in the pager */
+	UI_STYLE_QUOTED, /* quoted text in the pager, first level */
+	UI_STYLE_QUOTED2,
+	UI_STYLE_QUOTED3,
+	UI_STYLE_QUOTED4, /* the fourth level; deeper ones go round */
 };
 void ui_put_styled(int y, const char *safe, int cols, enum ui_style style);
+/*
+ * The same, with the byte ranges of spans (pairs of int offsets into
+ * safe, at character boundaries) shown in reverse video: search matches.
+ */
+void ui_put_marked(int y, const char *safe, int cols, enum ui_style style,
+    const GArray *spans);
 
 /* Read one key without waiting; false when none is waiting. */
 bool ui_read_key(int *key_out);

@@ -14,6 +14,7 @@ struct fake {
 	GMutex lock;
 	struct fake_stats stats;
 	unsigned fail_fetches;
+	unsigned fail_flags;
 };
 
 static struct fake *
@@ -114,6 +115,30 @@ fake_fetch(struct backend *be, const struct request *req,
 	return true;
 }
 
+static bool
+fake_set_flags(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct fake *fk = fake_of(be);
+	bool fail;
+
+	g_mutex_lock(&fk->lock);
+	fk->stats.flag_changes++;
+	fk->stats.last_uid = req->uid;
+	fk->stats.last_add = req->flags_add;
+	fk->stats.last_remove = req->flags_remove;
+	fail = fk->fail_flags > 0;
+	if (fail)
+		fk->fail_flags--;
+	g_mutex_unlock(&fk->lock);
+	if (fail) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+		    "UID STORE failed: injected");
+		return false;
+	}
+	return true;
+}
+
 static void
 fake_free(struct backend *be)
 {
@@ -132,6 +157,7 @@ static const struct backend_ops fake_ops = {
 	.open_folder = fake_open,
 	.fetch_envelopes = fake_fetch,
 	.free = fake_free,
+	.set_flags = fake_set_flags,
 };
 
 struct backend *
@@ -154,6 +180,16 @@ fake_backend_fail_fetches(struct backend *be, unsigned k)
 
 	g_mutex_lock(&fk->lock);
 	fk->fail_fetches = k;
+	g_mutex_unlock(&fk->lock);
+}
+
+void
+fake_backend_fail_flags(struct backend *be, unsigned k)
+{
+	struct fake *fk = fake_of(be);
+
+	g_mutex_lock(&fk->lock);
+	fk->fail_flags = k;
 	g_mutex_unlock(&fk->lock);
 }
 

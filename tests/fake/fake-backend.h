@@ -13,9 +13,11 @@ struct backend;
 
 struct fake_stats {
 	unsigned opens;
-	unsigned fetches;      /* fetch_envelopes requests */
-	unsigned uids_fetched; /* envelopes sent */
-	unsigned max_batch;    /* largest request */
+	unsigned fetches;			  /* fetch_envelopes requests */
+	unsigned uids_fetched;			  /* envelopes sent */
+	unsigned max_batch;			  /* largest request */
+	unsigned flag_changes;			  /* set_flags requests */
+	uint32_t last_uid, last_add, last_remove; /* the last of them */
 };
 
 /*
@@ -28,6 +30,8 @@ struct fake_stats {
 struct backend *fake_backend_new(unsigned n);
 /* Make the next k envelope fetches fail. Thread-safe. */
 void fake_backend_fail_fetches(struct backend *be, unsigned k);
+/* Make the next k flag changes fail. Thread-safe. */
+void fake_backend_fail_flags(struct backend *be, unsigned k);
 /* A copy of the counters. Thread-safe. */
 void fake_backend_stats(struct backend *be, struct fake_stats *out);
 

@@ -325,6 +325,73 @@ test_binary_garbage(void)
 	g_rmdir(dir);
 }
 
+/* The list's patterns joined by spaces, for comparing. */
+static char *
+joined(const GPtrArray *list)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < list->len; i++)
+		g_string_append_printf(out, "%s%s", i > 0 ? " " : "",
+		    (const char *)list->pdata[i]);
+	return g_string_free(out, FALSE);
+}
+
+/* ignore, unignore, hdr_order and unhdr_order behave as mutt's. */
+static void
+test_header_lists(void)
+{
+	struct config *cfg = config_new();
+	g_autoptr(GError) error = NULL;
+	char *s;
+
+	/* The default: every field hidden but the usual ones. */
+	s = joined(cfg->ignore);
+	g_assert_cmpstr(s, ==, "*");
+	g_free(s);
+	s = joined(cfg->unignore);
+	g_assert_cmpstr(s, ==, "date: from: to: cc: reply-to: subject:");
+	g_free(s);
+	g_assert_cmpuint(cfg->hdr_order->len, ==, 0);
+	/* ignore * empties unignore; unignore adds, once. */
+	g_free(exec_ok(cfg, "ignore *"));
+	g_assert_cmpuint(cfg->unignore->len, ==, 0);
+	g_free(exec_ok(cfg, "unignore from subject x-mailer FROM"));
+	s = joined(cfg->unignore);
+	g_assert_cmpstr(s, ==, "from subject x-mailer");
+	g_free(s);
+	/* ignore takes a pattern off unignore (any case). */
+	g_free(exec_ok(cfg, "ignore X-Mailer"));
+	s = joined(cfg->unignore);
+	g_assert_cmpstr(s, ==, "from subject");
+	g_free(s);
+	s = joined(cfg->ignore);
+	g_assert_cmpstr(s, ==, "* X-Mailer");
+	g_free(s);
+	/* unignore * empties ignore and is not added itself. */
+	g_free(exec_ok(cfg, "unignore *"));
+	g_assert_cmpuint(cfg->ignore->len, ==, 0);
+	s = joined(cfg->unignore);
+	g_assert_cmpstr(s, ==, "from subject");
+	g_free(s);
+	/* hdr_order appends; a name again moves to the end. */
+	g_free(exec_ok(cfg, "hdr_order date from subject"));
+	g_free(exec_ok(cfg, "hdr_order from"));
+	s = joined(cfg->hdr_order);
+	g_assert_cmpstr(s, ==, "date subject from");
+	g_free(s);
+	g_free(exec_ok(cfg, "unhdr_order SUBJECT"));
+	s = joined(cfg->hdr_order);
+	g_assert_cmpstr(s, ==, "date from");
+	g_free(s);
+	g_free(exec_ok(cfg, "unhdr_order *"));
+	g_assert_cmpuint(cfg->hdr_order->len, ==, 0);
+	/* A command needs a name. */
+	g_assert_false(config_exec(cfg, "ignore", "-e", NULL, &error));
+	g_assert_error(error, SKUA_ERROR, SKUA_ERROR_CONFIG);
+	config_free(cfg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -338,5 +405,6 @@ main(int argc, char **argv)
 	g_test_add_func("/config/load-errors", test_load_file_errors);
 	g_test_add_func("/config/source-loop", test_source_loop);
 	g_test_add_func("/config/binary-garbage", test_binary_garbage);
+	g_test_add_func("/config/header-lists", test_header_lists);
 	return g_test_run();
 }

@@ -522,6 +522,56 @@ test_sort_option(void)
 	teardown(&fx);
 }
 
+/* folder_change_flags: at once on the row, undone when refused. */
+static void
+test_change_flags(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	struct fake_stats st;
+	const struct msg_row *row;
+
+	setup(&fx, 100);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+	folder_want_rows(f, 0, 10);
+	settle(&fx);
+	/* Row 0 is UID 100: read (the fake's UIDs not divisible by 3). */
+	row = folder_row(f, 0);
+	g_assert_cmpuint(row->uid, ==, 100);
+	g_assert_true(row->env->flags & MSG_SEEN);
+	/* Unread at once, before the server answers. */
+	g_assert_true(folder_change_flags(f, 100, 0, MSG_SEEN));
+	g_assert_false(row->env->flags & MSG_SEEN);
+	settle(&fx);
+	g_assert_false(row->env->flags & MSG_SEEN);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.flag_changes, ==, 1);
+	g_assert_cmpuint(st.last_uid, ==, 100);
+	g_assert_cmpuint(st.last_add, ==, 0);
+	g_assert_cmpuint(st.last_remove, ==, MSG_SEEN);
+	/* Refused: read again is undone, the row is unread as before. */
+	fake_backend_fail_flags(fx.be, 1);
+	g_assert_true(folder_change_flags(f, 100, MSG_SEEN | MSG_FLAGGED, 0));
+	g_assert_true(row->env->flags & MSG_SEEN);
+	g_assert_true(row->env->flags & MSG_FLAGGED);
+	settle(&fx);
+	g_assert_false(row->env->flags & MSG_SEEN);
+	g_assert_false(row->env->flags & MSG_FLAGGED);
+	g_assert_nonnull(fx.core->status);
+	g_assert_nonnull(strstr(fx.core->status, "injected"));
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.flag_changes, ==, 2);
+	g_assert_cmpuint(st.last_add, ==, MSG_SEEN | MSG_FLAGGED);
+	g_assert_cmpuint(g_hash_table_size(f->flag_changes), ==, 0);
+	/* No row, or no header yet: nothing is asked. */
+	g_assert_false(folder_change_flags(f, 100000, MSG_SEEN, 0));
+	g_assert_false(folder_change_flags(f, 1, MSG_SEEN, 0));
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.flag_changes, ==, 2);
+	teardown(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -546,5 +596,6 @@ main(int argc, char **argv)
 	    test_sort_waits_for_the_fill);
 	g_test_add_func("/folder/sort-threads-here", test_sort_threads_here);
 	g_test_add_func("/folder/sort-option", test_sort_option);
+	g_test_add_func("/folder/change-flags", test_change_flags);
 	return g_test_run();
 }

@@ -37,9 +37,14 @@ test_default_keys(void)
 	g_assert_cmpstr(keymap_lookup("accounts", ':'), ==, "enter-command");
 	g_assert_cmpstr(keymap_lookup("accounts", '\r'), ==, "select-entry");
 	g_assert_null(keymap_lookup("welcome", 'Z'));
+	g_assert_cmpstr(keymap_lookup("index", 'N'), ==, "toggle-new");
+	g_assert_cmpstr(keymap_lookup("pager", 'N'), ==, "toggle-new");
+	g_assert_cmpstr(keymap_lookup("pager", '/'), ==, "search");
+	g_assert_cmpstr(keymap_lookup("pager", 'n'), ==, "search-next");
 	/* Every bound command exists. */
 	for (int key = 0; key < 128; key++) {
-		const char *ctx[] = { "welcome", "accounts", "help" };
+		const char *ctx[] = { "welcome", "accounts", "help", "index",
+			"pager", "attach", "folders" };
 
 		for (size_t i = 0; i < G_N_ELEMENTS(ctx); i++) {
 			const char *c = keymap_lookup(ctx[i], key);

@@ -1686,42 +1686,44 @@ encoding_name(const struct mailimap_body_fld_enc *enc)
 	return enc->enc_value;
 }
 
-/* The shown headers of a HEADER.FIELDS block, unfolded and decoded. */
+/* At most this many fields of a message's header are kept. */
+#define HEADER_FIELDS_MAX 1000
+
+struct header_out {
+	GString *out;
+	unsigned count;
+};
+
+static void
+on_header_field(const char *name, size_t name_len, const char *value,
+    void *data)
+{
+	struct header_out *ho = data;
+	g_autofree char *decoded = NULL;
+
+	if (ho->count >= HEADER_FIELDS_MAX)
+		return;
+	ho->count++;
+	decoded = mime_decode_header(value);
+	/* One line per field: an encoded word may hold a line break. */
+	for (char *p = decoded; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	g_string_append_printf(ho->out, "%.*s: %s\n", (int)name_len, name,
+	    g_strstrip(decoded));
+}
+
+/*
+ * A message's header block as "Name: value" lines, unfolded and decoded
+ * (RFC 2047), in the message's order; not yet sanitised for the terminal.
+ */
 static char *
 decode_header_block(const char *block, size_t len)
 {
-	g_autofree char *text = g_strndup(block, len);
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	GString *out = g_string_new(NULL);
-	GString *cur = g_string_new(NULL);
+	struct header_out ho = { g_string_new(NULL), 0 };
 
-	for (size_t i = 0; lines[i] != NULL; i++) {
-		char *l = lines[i];
-		size_t n = strlen(l);
-
-		if (n > 0 && l[n - 1] == '\r')
-			l[--n] = '\0';
-		if ((l[0] == ' ' || l[0] == '\t') && cur->len > 0) {
-			g_string_append_c(cur, ' ');
-			g_string_append(cur, g_strchug(l));
-			continue;
-		}
-		if (cur->len > 0) {
-			const char *colon = strchr(cur->str, ':');
-
-			if (colon != NULL) {
-				g_autofree char *value =
-				    mime_decode_header(colon + 1);
-
-				g_string_append_printf(out, "%.*s: %s\n",
-				    (int)(colon - cur->str), cur->str,
-				    g_strstrip(value));
-			}
-		}
-		g_string_assign(cur, l);
-	}
-	g_string_free(cur, TRUE);
-	return g_string_free(out, FALSE);
+	mime_header_fields(block, len, on_header_field, &ho);
+	return g_string_free(ho.out, FALSE);
 }
 
 /* UID FETCH one item of uid; *data_out gets the section's bytes. */
@@ -1823,8 +1825,6 @@ static bool
 imap_fetch_message(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
-	static const char *const shown[] = { "Date", "From", "To", "Cc",
-		"Reply-To", "Subject" };
 	struct imap *d = imap_of(be);
 	struct one_fetch of = { 0 };
 	struct mailimap_fetch_type *ft;
@@ -1833,25 +1833,23 @@ imap_fetch_message(struct backend *be, const struct request *req,
 	    g_ptr_array_new_with_free_func((GDestroyNotify)leaf_free);
 	const struct leaf *text;
 	unsigned groups = 0;
-	clist *hdrs;
 	int r;
 
 	if (!ensure_session(be, sink, err) ||
 	    !select_folder(d, req->folder, false, err))
 		return false;
-	/* First the structure and the shown headers, never the body. */
+	/*
+	 * First the structure and the header (small; the pager picks the
+	 * fields to show), never the body.
+	 */
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_flags());
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_bodystructure());
-	hdrs = clist_new();
-	for (size_t i = 0; i < G_N_ELEMENTS(shown); i++)
-		clist_append(hdrs, strdup(shown[i]));
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_body_peek_section(
-		mailimap_section_new_header_fields(
-		    mailimap_header_list_new(hdrs))));
+		mailimap_section_new_header()));
 	r = fetch_one(d, req->uid, ft, &of);
 	if (!check(d, r, "UID FETCH", err))
 		goto fail;
@@ -1961,6 +1959,63 @@ fail:
 	g_free(of.header);
 	g_free(of.part);
 	return false;
+}
+
+/* The IMAP system flags of mask (enum msg_flag); NULL when none. */
+static struct mailimap_flag_list *
+flag_list_of(uint32_t mask)
+{
+	struct mailimap_flag_list *fl;
+
+	/* \Recent is the server's own: never stored. */
+	mask &= MSG_SEEN | MSG_ANSWERED | MSG_FLAGGED | MSG_DELETED | MSG_DRAFT;
+	if (mask == 0)
+		return NULL;
+	fl = mailimap_flag_list_new_empty();
+	if (mask & MSG_SEEN)
+		mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	if (mask & MSG_ANSWERED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_answered());
+	if (mask & MSG_FLAGGED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_flagged());
+	if (mask & MSG_DELETED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	if (mask & MSG_DRAFT)
+		mailimap_flag_list_add(fl, mailimap_flag_new_draft());
+	return fl;
+}
+
+/* UID STORE +FLAGS.SILENT or -FLAGS.SILENT of mask on uid. */
+static bool
+store_flags(struct imap *d, uint32_t uid, uint32_t mask, bool add, GError **err)
+{
+	struct mailimap_flag_list *fl = flag_list_of(mask);
+	struct mailimap_store_att_flags *sf;
+	struct mailimap_set *set;
+	int r;
+
+	if (fl == NULL)
+		return true;
+	set = mailimap_set_new_single(uid);
+	sf = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
+		 : mailimap_store_att_flags_new_remove_flags_silent(fl);
+	r = mailimap_uid_store(d->session, set, sf);
+	mailimap_store_att_flags_free(sf);
+	mailimap_set_free(set);
+	return check(d, r, "UID STORE", err);
+}
+
+static bool
+imap_set_flags(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+
+	if (!ensure_session(be, sink, err) ||
+	    !select_folder(d, req->folder, false, err))
+		return false;
+	return store_flags(d, req->uid, req->flags_add, true, err) &&
+	    store_flags(d, req->uid, req->flags_remove, false, err);
 }
 
 /* Create path (never over an existing file) with data. */
@@ -2086,6 +2141,7 @@ static const struct backend_ops imap_ops = {
 	.save_part = imap_save_part,
 	.free = imap_free,
 	.interrupt = imap_interrupt,
+	.set_flags = imap_set_flags,
 };
 
 struct backend *
