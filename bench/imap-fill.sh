@@ -6,9 +6,12 @@
 # index is usable), in the same run.
 #
 #   bare    one connection: LOGIN, EXAMINE, UID FETCH 1:* (UID FLAGS
-#           INTERNALDATE RFC822.SIZE ENVELOPE BODY.PEEK[HEADER.FIELDS
-#           (References)]) -- what skua fetches per message -- reading the
-#           reply without parsing it; timed by hyperfine.
+#           INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (Date From To
+#           Subject)]) -- what skua fetches per message from a server that
+#           threads -- reading the reply without parsing it; timed by
+#           hyperfine. "bare-env" fetches ENVELOPE instead, as a client
+#           built on ENVELOPE would (skua did until it read the fields
+#           itself); shown for reference.
 #   skua    in a 160x50 tmux pane with header_fill: from start until the
 #           status bar shows "[Msgs:N]" without the "headers M" progress,
 #           polled every 20 ms; then its peak RSS (VmHWM) is read from
@@ -62,7 +65,10 @@ RC
 bare=$E2E_TMP/bare.py
 cat >"$bare" <<'PY'
 import socket, ssl, sys
-port, ca, pw, box = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+port, ca, pw, box, what = (int(sys.argv[1]), sys.argv[2], sys.argv[3],
+                           sys.argv[4], sys.argv[5])
+items = {"fields": b"BODY.PEEK[HEADER.FIELDS (Date From To Subject)]",
+         "envelope": b"ENVELOPE"}[what]
 ctx = ssl.create_default_context(cafile=ca)
 s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)),
                     server_hostname="127.0.0.1")
@@ -84,8 +90,8 @@ def until(tag):
 s.recv(4096)  # the greeting
 s.sendall(b'a LOGIN alice "%s"\r\n' % pw.encode()); until(b"a")
 s.sendall(b"b EXAMINE %s\r\n" % box.encode()); until(b"b")
-s.sendall(b"c UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE "
-          b"BODY.PEEK[HEADER.FIELDS (References)])\r\n"); until(b"c")
+s.sendall(b"c UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE " + items +
+          b")\r\n"); until(b"c")
 s.sendall(b"d LOGOUT\r\n")
 PY
 
@@ -126,10 +132,13 @@ skua_fill() {
 results=$E2E_TMP/results.tsv
 : >"$results"
 for n in "${sizes[@]}"; do
-	t=$(hyper "bare-$n" "python3 $bare $PORT_IMAPS $E2E_CA '$pass' k$n") ||
-		{ echo "bench: bare client on k$n failed" >&2; exit 1; }
-	printf '%s\tbare\t%s\t0\n' "$n" "$t" >>"$results"
-	printf 'bench: %-8s k%-7s %.3f s\n' bare "$n" "$t" >&2
+	for what in fields envelope; do
+		name=bare; [ $what = fields ] || name=bare-env
+		t=$(hyper "$name-$n" "python3 $bare $PORT_IMAPS $E2E_CA '$pass' k$n $what") ||
+			{ echo "bench: bare client on k$n failed" >&2; exit 1; }
+		printf '%s\t%s\t%s\t0\n' "$n" "$name" "$t" >>"$results"
+		printf 'bench: %-8s k%-7s %.3f s\n' "$name" "$n" "$t" >&2
+	done
 
 	skua_fill "$n" >/dev/null # warm-up, discarded
 	: >"$E2E_TMP/skua-$n.runs"
@@ -160,14 +169,16 @@ for l in open(sys.argv[1]):
         n, c, t, rss = l.split("\t")
         data[(int(n), c)] = (float(t), int(rss))
 sizes = sorted({k[0] for k in data})
-peers = sorted({k[1] for k in data} - {"skua", "bare"})
-print("| folder | bare FETCH | skua fill, peak RSS filled | " +
+peers = sorted({k[1] for k in data} - {"skua", "bare", "bare-env"})
+print("| folder | bare FETCH (fields) | bare FETCH (ENVELOPE) | skua fill, peak RSS filled | " +
       " | ".join(f"{p} open, peak RSS" for p in peers) + " | skua/bare time | " +
       " | ".join(f"skua/{p} time, RSS" for p in peers) + " |")
-print("|---" * (4 + 2 * len(peers)) + "|")
+print("|---" * (5 + 2 * len(peers)) + "|")
 for n in sizes:
     b, s = data.get((n, "bare")), data.get((n, "skua"))
+    be = data.get((n, "bare-env"))
     cells = ["-" if not b else f"{b[0]:.3f} s",
+             "-" if not be else f"{be[0]:.3f} s",
              "-" if not s else f"{s[0]:.3f} s, {s[1]/1024:.1f} MiB"]
     for p in peers:
         v = data.get((n, p))
