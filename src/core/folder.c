@@ -671,7 +671,7 @@ fill_next(struct folder *f)
 	}
 	uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	for (unsigned i = f->fill_pos;
-	     i < f->rows->len && uids->len < FOLDER_FETCH_BATCH; i++) {
+	     i < f->rows->len && uids->len < FOLDER_FILL_BATCH; i++) {
 		struct msg_row *row = row_at(f, i);
 
 		if (row->env != NULL || row->pending)

@@ -25,6 +25,13 @@ struct message_text;
 /* At most this many UIDs per envelope request. */
 #define FOLDER_FETCH_BATCH 500
 /*
+ * UIDs per background fill request: larger, as each command costs the
+ * server a fixed amount (2000 rather than 500 took a third off Dovecot's
+ * time for a 100,000-message fill); windows the user asks for meanwhile go
+ * to another connection and never wait for it.
+ */
+#define FOLDER_FILL_BATCH 2000
+/*
  * Fill chunks kept in flight, two per fill connection, so no fill worker
  * ever waits for the main thread.
  */
@@ -98,7 +105,7 @@ unsigned folder_count(const struct folder *f);
 const struct msg_row *folder_row(const struct folder *f, unsigned i);
 /*
  * Load the headers of every row in the background, in display order
- * (newest first by default), in chunks of FOLDER_FETCH_BATCH with
+ * (newest first by default), in chunks of FOLDER_FILL_BATCH with
  * FOLDER_FILL_DEPTH in flight, round the account's fill connections
  * (core_fill_worker()), so the requests of what the screen shows never
  * wait behind the fill. Call after folder_open(); the fill begins once the

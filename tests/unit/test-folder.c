@@ -231,11 +231,12 @@ test_fill(void)
 	g_assert_true(folder_filled(f));
 	g_assert_cmpuint(count_fetched(f), ==, 2300);
 	fake_backend_stats(fx.be, &st);
-	/* Each header was asked for once, in chunks of at most 500. */
+	/* Each header was asked for once, in fill chunks at most. */
 	g_assert_cmpuint(st.uids_fetched, ==, 2300);
-	g_assert_cmpuint(st.max_batch, <=, FOLDER_FETCH_BATCH);
-	/* The window, its margin, then the rest in chunks of 500. */
-	g_assert_cmpuint(st.fetches, ==, 2 + 5);
+	g_assert_cmpuint(st.max_batch, <=, FOLDER_FILL_BATCH);
+	/* The window, its margin, then the other 2230 in fill chunks. */
+	g_assert_cmpuint(st.fetches, ==,
+	    2 + (2230 + FOLDER_FILL_BATCH - 1) / FOLDER_FILL_BATCH);
 	teardown(&fx);
 }
 
@@ -318,7 +319,7 @@ test_fill_with_window(void)
 	 * The fill has its chunks out on its own connection; the window's
 	 * three requests (rows, margin after, margin before) go to the first.
 	 */
-	folder_want_rows(f, 4000, 30);
+	folder_want_rows(f, 15000, 30);
 	g_assert_cmpuint(f->requests - before, ==, 3);
 	g_assert_false(folder_filled(f));
 	settle(&fx);
@@ -336,8 +337,8 @@ test_fill_with_window(void)
 	g_assert_cmpuint(st.uids_fetched + fill_st.uids_fetched +
 		fill_st2.uids_fetched,
 	    ==, 20000);
-	g_assert_cmpuint(fill_st.max_batch, <=, FOLDER_FETCH_BATCH);
-	g_assert_cmpuint(fill_st2.max_batch, <=, FOLDER_FETCH_BATCH);
+	g_assert_cmpuint(fill_st.max_batch, <=, FOLDER_FILL_BATCH);
+	g_assert_cmpuint(fill_st2.max_batch, <=, FOLDER_FILL_BATCH);
 	teardown(&fx);
 }
 
