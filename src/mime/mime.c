@@ -117,6 +117,13 @@ mime_decode_header(const char *raw)
 	}
 	if (plain)
 		return g_strdup(raw);
+	/* Ours first: converters kept per thread. */
+	{
+		char *fast = mime_rfc2047_decode(raw);
+
+		if (fast != NULL)
+			return fast;
+	}
 	pin_encoded_words(raw);
 	if (!g_utf8_validate(raw, -1, NULL))
 		mime_pin_charset("windows-1252", 12);

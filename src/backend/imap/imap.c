@@ -1070,28 +1070,38 @@ decode(const char *raw)
 	return raw != NULL ? mime_decode_header(raw) : NULL;
 }
 
+/* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* INTERNALDATE as Unix time, by arithmetic (once per message: no
+ * GDateTime); 0 when a field is out of range. */
 static int64_t
 internal_date(const struct mailimap_date_time *dt)
 {
-	GDateTime *g;
-	GTimeZone *tz;
-	int64_t t;
 	int zone, minutes;
 
-	if (dt == NULL)
+	if (dt == NULL || dt->dt_month < 1 || dt->dt_month > 12 ||
+	    dt->dt_day < 1 || dt->dt_day > 31 || dt->dt_hour > 23 ||
+	    dt->dt_min > 59 || dt->dt_sec > 60)
 		return 0;
 	zone = dt->dt_zone;
 	minutes =
 	    (zone < 0 ? -1 : 1) * ((ABS(zone) / 100) * 60 + ABS(zone) % 100);
-	tz = g_time_zone_new_offset(minutes * 60);
-	g = g_date_time_new(tz, dt->dt_year, dt->dt_month, dt->dt_day,
-	    dt->dt_hour, dt->dt_min, dt->dt_sec);
-	g_time_zone_unref(tz);
-	if (g == NULL)
-		return 0;
-	t = g_date_time_to_unix(g);
-	g_date_time_unref(g);
-	return t;
+	return days_from_civil(dt->dt_year, dt->dt_month, dt->dt_day) * 86400 +
+	    dt->dt_hour * 3600 + dt->dt_min * 60 + dt->dt_sec -
+	    (int64_t)minutes * 60;
 }
 
 static uint32_t
