@@ -120,8 +120,7 @@ if tmux_capture three | grep -q 'only-for-bob'; then
 else
 	tap_ok "bob's folder is closed"
 fi
-# Back to bob through the browser: the cursor starts on the current
-# account's heading (alice), so go to bob's INBOX with c in the browser.
+# Back to bob: c works in the browser too.
 tmux_send three y
 tmux_wait_for three '^alice \(' 10 >/dev/null
 tmux_send three c
@@ -130,6 +129,14 @@ tmux_send_text three bob/
 tmux_send three Enter
 tap_check "c bob/ opens bob's first folder" \
 	tmux_wait_for three '^-- skua: bob/INBOX \[Msgs:8\]' 20
+# From bob's heading, k goes up to alice's last folder: another account's
+# folder line opens too.
+tmux_send three y
+tmux_wait_for three '^bob \(' 10 >/dev/null
+tmux_send three k
+tmux_send three Enter
+tap_check "Enter on alice's Trash in the browser opens it" \
+	tmux_wait_for three '^-- skua: alice/Trash \[Msgs:0\]' 20
 tap_is "$(logins alice) $(logins bob)" "1 1" \
 	"switching accounts kept both logged in (one login each)"
 
