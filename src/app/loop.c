@@ -242,6 +242,8 @@ loop_run(struct core *core, GError **err)
 		ui_draw();
 		/* Pushed keys are read once the first screen is complete. */
 		if (ui_screen_ready()) {
+			/* Work that waited for the first screen starts. */
+			core_screen_ready(core);
 			take_pushed(&loop);
 			if (loop.pushed->len > 0) {
 				struct input in =
@@ -255,6 +257,7 @@ loop_run(struct core *core, GError **err)
 		g_main_context_iteration(NULL, TRUE);
 	}
 out:
+	cmd_auth_clear();
 	ui_end();
 	for (size_t i = 0; i < n; i++)
 		g_source_remove(sources[i]);

@@ -424,6 +424,18 @@ worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	g_async_queue_push_front(w->requests, request_new(REQ_QUIT));
+	/*
+	 * A request running now (a connect to a server that does not answer,
+	 * a listing) is interrupted, so quitting or reconnecting never waits
+	 * on the network.
+	 */
+	g_mutex_lock(&w->lock);
+	if (w->running != 0 &&
+	    w->be->ops->size >=
+		offsetof(struct backend_ops, interrupt) + sizeof(void *) &&
+	    w->be->ops->interrupt != NULL)
+		w->be->ops->interrupt(w->be);
+	g_mutex_unlock(&w->lock);
 	g_thread_join(w->thread);
 	g_async_queue_unref(w->requests);
 	g_hash_table_destroy(w->cancelled);

@@ -2,6 +2,7 @@
 /*
  * The password prompt and the certificate question, as core's hooks: the
  * prompt is masked and the answer goes back to core, which reconnects.
+ * Questions of several accounts wait their turn.
  */
 #include "config.h"
 
@@ -12,11 +13,28 @@
 #include "ui/ui.h"
 #include "util/url.h"
 
-/* Which account a question is about; freed when it is answered. */
+/*
+ * A question about an account. Several accounts may ask at once (they
+ * connect together at start), and the prompt holds one question: the
+ * others wait in a queue, in the order they came, until it is answered
+ * (or until a prompt the user opened is done).
+ */
 struct question {
 	struct core *core;
 	struct account *acc;
+	char *why;	   /* password: why the last one failed, or NULL */
+	char *fingerprint; /* certificate: NULL for a password question */
 };
+
+static GQueue waiting = G_QUEUE_INIT;
+
+static void
+question_free(struct question *q)
+{
+	g_free(q->why);
+	g_free(q->fingerprint);
+	g_free(q);
+}
 
 static struct question *
 question_new(struct core *core, struct account *acc)
@@ -28,27 +46,23 @@ question_new(struct core *core, struct account *acc)
 	return q;
 }
 
+/* "work: " when there are several accounts, so the question names its. */
+static char *
+account_prefix(const struct question *q)
+{
+	if (q->core->accounts->len < 2)
+		return g_strdup("");
+	return g_strdup_printf("%s: ", q->acc->name);
+}
+
 static void
 password_answered(const char *text, void *data)
 {
 	struct question *q = data;
 
 	core_answer_password(q->core, q->acc, text);
-	g_free(q);
-}
-
-static void
-ask_password(struct core *core, struct account *acc, const char *why,
-    void *data)
-{
-	g_autofree char *label =
-	    g_strdup_printf("Password for %s@%s: ", acc->url->user,
-		acc->url->host);
-
-	(void)data;
-	if (why != NULL)
-		ui_error("%s", why);
-	ui_prompt_secret(label, password_answered, question_new(core, acc));
+	question_free(q);
+	cmd_auth_next();
 }
 
 static void
@@ -62,20 +76,66 @@ cert_answered(int key, void *data)
 	else if (key == 'a')
 		trust = CORE_TRUST_ALWAYS;
 	core_answer_cert(q->core, q->acc, trust);
-	g_free(q);
+	question_free(q);
+	cmd_auth_next();
+}
+
+/* Put question q on the prompt; it is freed when answered. */
+static void
+ask(struct question *q)
+{
+	g_autofree char *prefix = account_prefix(q);
+	g_autofree char *text = NULL;
+
+	if (q->fingerprint == NULL) {
+		text = g_strdup_printf("%sPassword for %s@%s: ", prefix,
+		    q->acc->url->user, q->acc->url->host);
+		if (q->why != NULL)
+			ui_error("%s%s", prefix, q->why);
+		ui_prompt_secret(text, password_answered, q);
+		return;
+	}
+	text = g_strdup_printf("%sCertificate not trusted (SHA256 %s): "
+			       "(r)eject, accept (o)nce, accept (a)lways?",
+	    prefix, q->fingerprint);
+	ui_choose(text, "roa", cert_answered, q);
+}
+
+void
+cmd_auth_next(void)
+{
+	if (!ui_prompt_active() && !g_queue_is_empty(&waiting))
+		ask(g_queue_pop_head(&waiting));
+}
+
+static void
+ask_password(struct core *core, struct account *acc, const char *why,
+    void *data)
+{
+	struct question *q = question_new(core, acc);
+
+	(void)data;
+	q->why = g_strdup(why);
+	g_queue_push_tail(&waiting, q);
+	cmd_auth_next();
 }
 
 static void
 ask_cert(struct core *core, struct account *acc, const char *fingerprint,
     void *data)
 {
-	g_autofree char *question = g_strdup_printf(
-	    "Certificate not trusted (SHA256 %s): (r)eject, accept (o)nce, "
-	    "accept (a)lways?",
-	    fingerprint);
+	struct question *q = question_new(core, acc);
 
 	(void)data;
-	ui_choose(question, "roa", cert_answered, question_new(core, acc));
+	q->fingerprint = g_strdup(fingerprint);
+	g_queue_push_tail(&waiting, q);
+	cmd_auth_next();
+}
+
+void
+cmd_auth_clear(void)
+{
+	g_queue_clear_full(&waiting, (GDestroyNotify)question_free);
 }
 
 void

@@ -11,5 +11,12 @@ struct core;
 
 /* Register the questions as core's ask_password and ask_cert hooks. */
 void cmd_auth_install(struct core *core);
+/*
+ * Ask the next waiting question when no prompt is on the screen (after a
+ * prompt of the user's ended).
+ */
+void cmd_auth_next(void);
+/* Drop the questions still waiting (at exit). */
+void cmd_auth_clear(void);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "backend/types.h"
 #include "cmd/attach-open.h"
+#include "cmd/auth.h"
 #include "cmd/cmd.h"
 #include "cmd/keymap.h"
 #include "config/config.h"
@@ -14,6 +15,7 @@
 #include "core/core.h"
 #include "core/folder.h"
 #include "ui/ui.h"
+#include "ui/view-accounts.h"
 #include "ui/view-attach.h"
 #include "ui/view-folders.h"
 #include "ui/view-index.h"
@@ -170,13 +172,13 @@ cmd_select_entry(struct core *core)
 	struct account *acc;
 
 	if (v != NULL && strcmp(v->context, "folders") == 0) {
-		const char *name = view_folders_selected(v);
+		const char *name = view_folders_selected(v, &acc);
 
-		if (name == NULL) {
+		if (name == NULL || acc->worker == NULL) {
 			ui_beep();
 			return;
 		}
-		core_open_folder(core, v->data, name);
+		core_open_folder(core, acc, name);
 		show_index(core);
 		return;
 	}
@@ -279,20 +281,37 @@ show_index(struct core *core)
 	v->top = 0;
 }
 
+/* Whether some account has a worker (its folders can be opened). */
+static bool
+any_account_started(struct core *core)
+{
+	for (guint i = 0; i < core->accounts->len; i++) {
+		const struct account *acc = core->accounts->pdata[i];
+
+		if (acc->worker != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* y: the folders of every account, the current one's on the screen. */
 static void
 cmd_folder_list(struct core *core)
 {
 	struct account *acc = core_current_account(core);
 	struct view *v;
 
-	if (acc == NULL || acc->worker == NULL) {
+	if (!any_account_started(core)) {
 		ui_error("no account is open");
 		return;
 	}
-	core_list_folders(core, acc);
+	/* Fresh counts for every account. */
+	core_list_all_folders(core);
 	if (ui_find_view("folders") != NULL)
 		return;
-	v = view_folders_new(acc);
+	v = view_folders_new(core);
+	if (acc != NULL)
+		view_folders_show(v, acc);
 	view_set_hint(v, keymap_hint("folders"));
 	ui_push_view(v);
 }
@@ -301,20 +320,26 @@ static void
 change_folder_cb(const char *text, void *data)
 {
 	struct core *core = data;
-	struct account *acc = core_current_account(core);
+	struct account *acc;
+	const char *name;
 
-	if (text == NULL || *text == '\0' || acc == NULL || acc->worker == NULL)
+	if (text == NULL || *text == '\0')
 		return;
-	core_open_folder(core, acc, text);
+	/* "bob/INBOX" is bob's INBOX; "Sent" is the current account's. */
+	if (!core_resolve_folder(core, text, &acc, &name))
+		return;
+	if (acc->worker == NULL) {
+		ui_error("account '%s' is not open", acc->name);
+		return;
+	}
+	core_open_folder(core, acc, name);
 	show_index(core);
 }
 
 static void
 cmd_change_folder(struct core *core)
 {
-	struct account *acc = core_current_account(core);
-
-	if (acc == NULL || acc->worker == NULL) {
+	if (!any_account_started(core)) {
 		ui_error("no account is open");
 		return;
 	}
@@ -646,7 +671,7 @@ static const struct cmd_entry table[] = {
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
 	{ "exit",           cmd_exit,           "leave this screen" },
 	{ "first-entry",    cmd_first_entry,    "go to the first line" },
-	{ "folder-list",    cmd_folder_list,    "list the account's folders" },
+	{ "folder-list",    cmd_folder_list,    "list the folders of every account" },
 	{ "help",           cmd_help,           "show the keys of this screen" },
 	{ "last-entry",     cmd_last_entry,     "go to the last line" },
 	{ "next-entry",     cmd_next_entry,     "move down one line" },
@@ -710,6 +735,8 @@ cmd_key(struct core *core, int key)
 
 	if (ui_prompt_active()) {
 		ui_prompt_key(key);
+		/* A question that waited for the prompt to end. */
+		cmd_auth_next();
 		return;
 	}
 	name = keymap_lookup(v != NULL ? v->context : "generic", key);
@@ -755,15 +782,8 @@ welcome_view(void)
 static struct view *
 accounts_view(struct core *core)
 {
-	struct view *v = view_new("accounts", "accounts", true);
+	struct view *v = view_accounts_new(core);
 
-	for (guint i = 0; i < core->accounts->len; i++) {
-		struct account *acc = core->accounts->pdata[i];
-		g_autofree char *where = account_location(acc);
-
-		view_addf(v, "%-16s %-8s %s", acc->name, account_kind_name(acc),
-		    where);
-	}
 	view_set_hint(v, keymap_hint("accounts"));
 	return v;
 }
@@ -782,6 +802,8 @@ cmd_first_screen(struct core *core)
 		/* Like mutt, start in the first mailbox when it can be read. */
 		if (first->kind == ACCOUNT_IMAP)
 			open_account(core, first);
+		/* Every other account connects and lists in the background. */
+		core_connect_all(core);
 	}
 	if (errors->len == 1)
 		ui_error("%s", (const char *)errors->pdata[0]);

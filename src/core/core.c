@@ -42,6 +42,7 @@ account_free(struct account *acc)
 	free_secret(acc->password);
 	g_free(acc->accepted_fingerprint);
 	g_free(acc->asked_fingerprint);
+	g_free(acc->error);
 	g_free(acc);
 }
 
@@ -119,6 +120,7 @@ core_account_start(struct core *core, struct account *acc, struct backend *be)
 	g_assert(acc->worker == NULL);
 	acc->core = core;
 	acc->worker = worker_new(acc->name, be, core->rq);
+	acc->state = ACCOUNT_CONNECTING;
 }
 
 /* A string option, NULL when unset or empty. */
@@ -220,11 +222,19 @@ open_and_fill(struct core *core, struct account *acc, const char *name)
 		folder_start_fill(f);
 }
 
+const char *
+account_first_folder(const struct account *acc)
+{
+	const char *name = acc->initial_folder != NULL
+	    ? acc->initial_folder
+	    : opt_string(acc->opts, "spoolfile");
+
+	return name != NULL && *name != '\0' ? name : "INBOX";
+}
+
 bool
 core_account_open(struct core *core, struct account *acc, GError **err)
 {
-	const char *name;
-
 	if (acc->worker == NULL) {
 		struct backend *be =
 		    acc->kind == ACCOUNT_IMAP ? driver_for(acc) : NULL;
@@ -238,10 +248,7 @@ core_account_open(struct core *core, struct account *acc, GError **err)
 		}
 		core_account_start(core, acc, be);
 	}
-	name = acc->initial_folder != NULL ? acc->initial_folder
-					   : opt_string(acc->opts, "spoolfile");
-	open_and_fill(core, acc,
-	    name != NULL && *name != '\0' ? name : "INBOX");
+	open_and_fill(core, acc, account_first_folder(acc));
 	return true;
 }
 
@@ -304,7 +311,58 @@ fail_folder(struct core *core, struct account *acc, const char *why)
 		g_free(f->error);
 		f->error = g_strdup(why);
 	}
+	acc->state = ACCOUNT_FAILED;
+	g_free(acc->error);
+	acc->error = g_strdup(why);
 	core_status(core, "%s: %s", acc->name, why);
+}
+
+/* The account cannot be used now: keep why, and say it naming it. */
+static void
+account_failed(struct account *acc, const struct reply *reply)
+{
+	acc->state = ACCOUNT_FAILED;
+	g_free(acc->error);
+	acc->error = g_strdup(reply->error->message);
+	core_status(acc->core, "%s: %s", acc->name, reply->error->message);
+}
+
+static void
+on_connected(const struct reply *reply, void *data)
+{
+	struct account *acc = data;
+
+	switch (reply->kind) {
+	case REPLY_DONE:
+		acc->state = ACCOUNT_CONNECTED;
+		g_clear_pointer(&acc->error, g_free);
+		core_list_folders(acc->core, acc);
+		break;
+	case REPLY_ERROR:
+		/* A question (password, certificate) reconnects when
+		 * answered; anything else is reported. */
+		if (!core_account_trouble(acc, reply))
+			account_failed(acc, reply);
+		break;
+	case REPLY_UNSUPPORTED:
+		/* No connect op: the listing connects by itself. */
+		core_list_folders(acc->core, acc);
+		break;
+	case REPLY_CANCELLED:
+		acc->state = ACCOUNT_IDLE;
+		break;
+	default:
+		return;
+	}
+	core_changed(acc->core);
+}
+
+/* Connect and log in in the background, then list the folders. */
+static void
+post_connect(struct account *acc)
+{
+	acc->state = ACCOUNT_CONNECTING;
+	worker_post(acc->worker, request_new(REQ_CONNECT), on_connected, acc);
 }
 
 void
@@ -373,8 +431,14 @@ core_account_restart(struct core *core, struct account *acc)
 	if (be == NULL)
 		return;
 	core_account_start(core, acc, be);
-	if (reopen != NULL)
+	if (reopen != NULL) {
 		open_and_fill(core, acc, reopen);
+		/* Its folder list (lost with the old worker, or never
+		 * made) comes after the folder's first screen. */
+		acc->list_wanted = true;
+	} else {
+		post_connect(acc);
+	}
 	core_changed(core);
 }
 
@@ -404,10 +468,11 @@ on_folders(const struct reply *reply, void *data)
 		acc->folders = r->folders;
 		r->folders = NULL;
 		g_ptr_array_sort(acc->folders, cmp_folders);
+		acc->state = ACCOUNT_CONNECTED;
+		g_clear_pointer(&acc->error, g_free);
 	} else if (reply->kind == REPLY_ERROR &&
 	    !core_account_trouble(acc, reply)) {
-		core_status(acc->core, "%s: %s", acc->name,
-		    reply->error->message);
+		account_failed(acc, reply);
 	}
 	if (reply_is_terminal(reply))
 		acc->listing = false;
@@ -422,6 +487,144 @@ core_list_folders(struct core *core, struct account *acc)
 	acc->listing = true;
 	worker_post(acc->worker, request_new(REQ_LIST_FOLDERS), on_folders,
 	    acc);
+}
+
+void
+core_list_all_folders(struct core *core)
+{
+	for (guint i = 0; i < core->accounts->len; i++)
+		core_list_folders(core, core->accounts->pdata[i]);
+}
+
+void
+core_connect_all(struct core *core)
+{
+	for (guint i = 0; i < core->accounts->len; i++) {
+		struct account *acc = core->accounts->pdata[i];
+		struct backend *be;
+
+		if (acc->kind != ACCOUNT_IMAP || acc->url == NULL)
+			continue;
+		if (acc->worker != NULL) {
+			/* Its folder is opening: list after its first screen.
+			 */
+			if (acc->folders == NULL)
+				acc->list_wanted = true;
+			continue;
+		}
+		be = driver_for(acc);
+		if (be == NULL) {
+			core_status(core, "%s: no driver for %s folders",
+			    acc->name, account_kind_name(acc));
+			continue;
+		}
+		core_account_start(core, acc, be);
+		post_connect(acc);
+	}
+}
+
+void
+core_screen_ready(struct core *core)
+{
+	for (guint i = 0; i < core->accounts->len; i++) {
+		struct account *acc = core->accounts->pdata[i];
+
+		if (!acc->list_wanted || acc->asking)
+			continue;
+		acc->list_wanted = false;
+		/* A login cancelled or a certificate rejected is not asked
+		 * about again behind the user's back. */
+		if (acc->worker != NULL && acc->state != ACCOUNT_FAILED)
+			core_list_folders(core, acc);
+	}
+}
+
+/* The IMAP account called name (a prefix of length len), else NULL. */
+static struct account *
+imap_account_named(const struct core *core, const char *name, size_t len)
+{
+	for (guint i = 0; i < core->accounts->len; i++) {
+		struct account *acc = core->accounts->pdata[i];
+
+		if (acc->kind == ACCOUNT_IMAP && strlen(acc->name) == len &&
+		    strncmp(acc->name, name, len) == 0)
+			return acc;
+	}
+	return NULL;
+}
+
+bool
+core_resolve_folder(struct core *core, const char *text, struct account **acc,
+    const char **name)
+{
+	const char *slash = strchr(text, '/');
+	struct account *named =
+	    slash != NULL ? imap_account_named(core, text, slash - text) : NULL;
+
+	if (named != NULL) {
+		*acc = named;
+		*name =
+		    slash[1] != '\0' ? slash + 1 : account_first_folder(named);
+		return true;
+	}
+	*acc = core_current_account(core);
+	*name = text;
+	return *acc != NULL;
+}
+
+unsigned
+core_browser_count(const struct core *core)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < core->accounts->len; i++) {
+		const struct account *acc = core->accounts->pdata[i];
+
+		if (acc->kind != ACCOUNT_IMAP)
+			continue;
+		n += 1 + (acc->folders != NULL ? acc->folders->len : 0);
+	}
+	return n;
+}
+
+bool
+core_browser_line(const struct core *core, unsigned i, struct account **acc,
+    const struct folder_info **fi)
+{
+	for (guint k = 0; k < core->accounts->len; k++) {
+		struct account *a = core->accounts->pdata[k];
+		unsigned n;
+
+		if (a->kind != ACCOUNT_IMAP)
+			continue;
+		n = a->folders != NULL ? a->folders->len : 0;
+		if (i <= n) {
+			*acc = a;
+			*fi = i == 0 ? NULL : a->folders->pdata[i - 1];
+			return true;
+		}
+		i -= n + 1;
+	}
+	return false;
+}
+
+bool
+account_counts(const struct account *acc, int64_t *unseen, int64_t *total)
+{
+	*unseen = *total = 0;
+	if (acc->folders == NULL)
+		return false;
+	for (guint i = 0; i < acc->folders->len; i++) {
+		const struct folder_info *fi = acc->folders->pdata[i];
+
+		if (fi->flags & FOLDER_NOSELECT)
+			continue;
+		if (fi->unseen > 0)
+			*unseen += fi->unseen;
+		if (fi->total > 0)
+			*total += fi->total;
+	}
+	return true;
 }
 
 void

@@ -8,11 +8,13 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct backend;
 struct config;
 struct reply;
 struct folder;
+struct folder_info;
 struct optset;
 struct reply_queue;
 struct url;
@@ -29,6 +31,14 @@ enum account_kind {
 	ACCOUNT_IMAP,  /* mail on an IMAP server */
 	ACCOUNT_POP,   /* downloaded by POP3 into a local store */
 	ACCOUNT_LOCAL, /* a local Maildir */
+};
+
+/* Where an account's connection is, as the accounts view tells it. */
+enum account_state {
+	ACCOUNT_IDLE,	    /* not started (or not a server account) */
+	ACCOUNT_CONNECTING, /* the worker connects and logs in */
+	ACCOUNT_CONNECTED,  /* logged in (the last request succeeded) */
+	ACCOUNT_FAILED,	    /* the last connect or listing failed: error */
 };
 
 struct account {
@@ -54,6 +64,11 @@ struct account {
 	/* The fingerprint the user is being asked about, while asking. */
 	char *asked_fingerprint;
 	bool asking; /* a password or trust question is on screen */
+	/* Connection state at a glance, for the accounts view. */
+	enum account_state state;
+	char *error; /* the last connect or listing failure, else NULL */
+	/* The folder list waits for the first screen (core_screen_ready). */
+	bool list_wanted;
 };
 
 /* Called when the model changed and views should redraw. */
@@ -150,8 +165,48 @@ void core_account_restart(struct core *core, struct account *acc);
 char *account_host_port(const struct account *acc);
 /* Ask the account's server for its folders (into acc->folders). */
 void core_list_folders(struct core *core, struct account *acc);
+/* core_list_folders() for every account with a worker. */
+void core_list_all_folders(struct core *core);
+/*
+ * Start every IMAP account that has no worker yet: its worker connects
+ * and logs in in the background (REQ_CONNECT), then lists its folders
+ * with their counts. A failure is reported on the message line naming
+ * the account (or becomes a password or certificate question) and leaves
+ * the other accounts alone. An account already started (its folder is
+ * opening) lists its folders once the first screen is complete.
+ */
+void core_connect_all(struct core *core);
+/*
+ * The first screen is complete: the folder lists that waited for it (so
+ * they never delay the first rows) are asked for now. Cheap; the main
+ * loop calls it every turn the screen is ready.
+ */
+void core_screen_ready(struct core *core);
 /* Open the folder name (as the user or the list names it) on acc. */
 void core_open_folder(struct core *core, struct account *acc, const char *name);
+/* The folder an account opens first: -f's, else spoolfile, else INBOX. */
+const char *account_first_folder(const struct account *acc);
+/*
+ * Which account and folder the text typed at `c` means: "NAME/Folder"
+ * when NAME is an IMAP account ("NAME/" alone: its first folder), else
+ * the folder text of the current account. *name points into text, or is
+ * the account's first folder. False when there is no account to use.
+ */
+bool core_resolve_folder(struct core *core, const char *text,
+    struct account **acc, const char **name);
+/*
+ * The folder browser's lines: every IMAP account as a heading followed by
+ * its folders (from its last listing). Line i is acc's heading when *fi is
+ * set to NULL; false when i is past the end.
+ */
+unsigned core_browser_count(const struct core *core);
+bool core_browser_line(const struct core *core, unsigned i,
+    struct account **acc, const struct folder_info **fi);
+/*
+ * The sums of unseen and total messages over acc's listed folders (counts
+ * the server did not give are left out); false when no listing arrived.
+ */
+bool account_counts(const struct account *acc, int64_t *unseen, int64_t *total);
 /* The account of the open folder, else the first one; NULL if none. */
 struct account *core_current_account(struct core *core);
 /* Tell the views that the model changed. */

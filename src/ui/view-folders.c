@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The folder list: every folder of the account with its unread and total
- * counts, names decoded from modified UTF-7 and indented by hierarchy.
+ * The folder list: every IMAP account as a heading, then each of its
+ * folders with its unread and total counts, names decoded from modified
+ * UTF-7 and indented by hierarchy.
  */
 #include "config.h"
 
@@ -13,17 +14,40 @@
 static unsigned
 folders_count(struct view *v)
 {
-	struct account *acc = v->data;
-
-	return acc->folders != NULL ? acc->folders->len : 0;
+	return core_browser_count(v->data);
 }
 
 static bool
 folders_ready(struct view *v)
 {
-	struct account *acc = v->data;
+	struct core *core = v->data;
 
-	return !acc->listing;
+	for (guint i = 0; i < core->accounts->len; i++) {
+		const struct account *acc = core->accounts->pdata[i];
+
+		if (acc->listing)
+			return false;
+	}
+	return true;
+}
+
+/* An account's heading: its name, then where its listing is. */
+static char *
+account_line(const struct account *acc)
+{
+	int64_t unseen, total;
+
+	if (acc->listing && acc->folders == NULL)
+		return g_strdup_printf("%s (listing...)", acc->name);
+	if (acc->state == ACCOUNT_FAILED && acc->error != NULL)
+		return g_strdup_printf("%s (%s)", acc->name, acc->error);
+	if (!account_counts(acc, &unseen, &total))
+		return g_strdup_printf("%s (%s)", acc->name,
+		    acc->state == ACCOUNT_CONNECTING ? "connecting..."
+						     : "not listed");
+	return g_strdup_printf("%s (%u folders, %" G_GINT64_FORMAT " unread)%s",
+	    acc->name, acc->folders->len, unseen,
+	    acc->listing ? " (listing...)" : "");
 }
 
 /* The folder's line: counts, then the name indented by its depth. */
@@ -62,18 +86,21 @@ folder_line(const struct folder_info *fi)
 static void
 folders_draw(struct view *v, int top, int rows, int cols)
 {
-	struct account *acc = v->data;
-	g_autofree char *title = g_strdup_printf("folders of %s%s", acc->name,
-	    acc->listing ? " (listing...)" : "");
 	unsigned n = folders_count(v);
 
-	view_set_title(v, title);
+	view_set_title(v,
+	    folders_ready(v) ? "folders" : "folders (listing...)");
 	view_fit(v, rows);
 	for (int i = 0; i < rows && v->top + i < (int)n; i++) {
-		const struct folder_info *fi = acc->folders->pdata[v->top + i];
-		g_autofree char *line = folder_line(fi);
+		struct account *acc;
+		const struct folder_info *fi;
+		g_autofree char *line = NULL;
 
-		/* Folder names are server data: ui_put_text sanitises them. */
+		if (!core_browser_line(v->data, v->top + i, &acc, &fi))
+			break;
+		line = fi != NULL ? folder_line(fi) : account_line(acc);
+		/* Folder names and server errors are server data:
+		 * ui_put_text sanitises them. */
 		ui_put_text(top + i, line, cols, v->top + i == v->cursor);
 	}
 }
@@ -85,23 +112,41 @@ static const struct view_ops folders_ops = {
 };
 
 struct view *
-view_folders_new(struct account *acc)
+view_folders_new(struct core *core)
 {
 	struct view *v =
 	    view_new_with_ops(&folders_ops, "folders", "folders", true);
 
-	v->data = acc;
+	v->data = core;
 	return v;
 }
 
 const char *
-view_folders_selected(struct view *v)
+view_folders_selected(struct view *v, struct account **acc)
 {
-	struct account *acc = v->data;
 	const struct folder_info *fi;
 
-	if (acc->folders == NULL || v->cursor >= (int)acc->folders->len)
+	if (v->cursor < 0 ||
+	    !core_browser_line(v->data, (unsigned)v->cursor, acc, &fi))
 		return NULL;
-	fi = acc->folders->pdata[v->cursor];
+	/* A heading opens the account's first folder. */
+	if (fi == NULL)
+		return account_first_folder(*acc);
 	return fi->flags & FOLDER_NOSELECT ? NULL : fi->server_name;
+}
+
+void
+view_folders_show(struct view *v, const struct account *acc)
+{
+	for (unsigned i = 0, n = core_browser_count(v->data); i < n; i++) {
+		struct account *a;
+		const struct folder_info *fi;
+
+		if (core_browser_line(v->data, i, &a, &fi) && a == acc &&
+		    fi == NULL) {
+			v->cursor = (int)i;
+			v->top = (int)i;
+			return;
+		}
+	}
 }

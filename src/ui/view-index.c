@@ -52,27 +52,32 @@ index_draw(struct view *v, int top, int rows, int cols)
 	struct core *core = v->data;
 	struct folder *f = core->folder;
 	const char *fmt = opt_string(core->cfg->global, "index_format");
-	g_autofree char *title = NULL;
+	g_autofree char *title = NULL, *shown = NULL;
 
 	v->rows = rows;
 	if (f == NULL) {
 		view_set_title(v, "no folder");
 		return;
 	}
+	/* With several accounts, the status line names the folder's, as
+	 * `c` takes it: "work/INBOX". */
+	shown = core->accounts->len > 1
+	    ? g_strdup_printf("%s/%s", f->acc->name, f->display)
+	    : g_strdup(f->display);
 	switch (f->load) {
 	case FOLDER_OPENING:
-		title = g_strdup_printf("%s (opening...)", f->display);
+		title = g_strdup_printf("%s (opening...)", shown);
 		break;
 	case FOLDER_FAILED:
-		title = g_strdup_printf("%s (not open)", f->display);
+		title = g_strdup_printf("%s (not open)", shown);
 		ui_put_line(top, f->error != NULL ? f->error : "", cols, false);
 		break;
 	case FOLDER_OPEN:
 		if (f->fetched < folder_count(f))
 			title = g_strdup_printf("%s [Msgs:%u, headers %u]",
-			    f->display, folder_count(f), f->fetched);
+			    shown, folder_count(f), f->fetched);
 		else
-			title = g_strdup_printf("%s [Msgs:%u]", f->display,
+			title = g_strdup_printf("%s [Msgs:%u]", shown,
 			    folder_count(f));
 		break;
 	}

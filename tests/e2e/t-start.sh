@@ -194,7 +194,7 @@ end
 RC
 run_wrapped accounts -F "$rc"
 tap_check "the accounts screen lists the POP3S account" \
-	tmux_wait_for accounts "^mail +pops +pops://alice@127\.0\.0\.1:$PORT_POP3S/"
+	tmux_wait_for accounts "^  mail +pops +- +pops://alice@127\.0\.0\.1:$PORT_POP3S/"
 tap_check "an rc error names file:line and the rest still applies" \
 	tmux_wait_for accounts "skuarc:2: unknown option 'nosuch' \(and 1 more errors\)"
 tap_check "set help = no removed the help line" \
