@@ -13,6 +13,8 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "ui/complete.h"
+#include "ui/sidebar.h"
 #include "ui/ui.h"
 #include "ui/view-attach.h"
 #include "ui/view-folders.h"
@@ -178,6 +180,7 @@ cmd_select_entry(struct core *core)
 		}
 		core_open_folder(core, v->data, name);
 		show_index(core);
+		sidebar_refresh();
 		return;
 	}
 
@@ -297,16 +300,122 @@ cmd_folder_list(struct core *core)
 	ui_push_view(v);
 }
 
+/* The decoded names of acc's folders that can be opened (borrowed). */
+static GPtrArray *
+openable_names(struct account *acc, GPtrArray **infos_out)
+{
+	GPtrArray *names = g_ptr_array_new();
+	GPtrArray *infos = g_ptr_array_new();
+
+	for (guint i = 0; acc->folders != NULL && i < acc->folders->len; i++) {
+		struct folder_info *fi = acc->folders->pdata[i];
+
+		if (fi->flags & FOLDER_NOSELECT)
+			continue;
+		g_ptr_array_add(names, fi->name);
+		g_ptr_array_add(infos, fi);
+	}
+	*infos_out = infos;
+	return names;
+}
+
 static void
 change_folder_cb(const char *text, void *data)
 {
 	struct core *core = data;
 	struct account *acc = core_current_account(core);
+	g_autoptr(GPtrArray) infos = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	const char *open = text;
+	int i;
 
 	if (text == NULL || *text == '\0' || acc == NULL || acc->worker == NULL)
 		return;
-	core_open_folder(core, acc, text);
+	/* A name of the list is opened by what the server calls it. */
+	names = openable_names(acc, &infos);
+	i = complete_find((const char *const *)names->pdata, names->len, text);
+	if (i >= 0)
+		open = ((struct folder_info *)infos->pdata[i])->server_name;
+	core_open_folder(core, acc, open);
 	show_index(core);
+	sidebar_refresh();
+}
+
+/* At most this many candidates are named on the message line. */
+#define COMPLETE_SHOWN 40
+
+/* Tab in the change-folder prompt. */
+static char *
+complete_folder(const char *text, void *data)
+{
+	struct core *core = data;
+	struct account *acc = core_current_account(core);
+	g_autoptr(GPtrArray) infos = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	g_autoptr(GPtrArray) matches = g_ptr_array_new();
+	g_autofree char *done = NULL;
+	GString *list;
+
+	if (acc == NULL || acc->worker == NULL)
+		return NULL;
+	if (acc->folders == NULL) {
+		core_list_folders(core, acc);
+		ui_message("loading the folder list...");
+		return NULL;
+	}
+	names = openable_names(acc, &infos);
+	done = complete_prefix((const char *const *)names->pdata, names->len,
+	    text, matches);
+	if (matches->len == 0) {
+		ui_error("no folder starts with '%s'", text);
+		return NULL;
+	}
+	if (strcmp(done, text) != 0)
+		return g_steal_pointer(&done);
+	if (matches->len == 1)
+		return NULL; /* complete already */
+	/* No progress: name the candidates, as mutt's second Tab does. */
+	list = g_string_new(NULL);
+	for (guint i = 0; i < matches->len && i < COMPLETE_SHOWN; i++)
+		g_string_append_printf(list, "%s%s", i > 0 ? "  " : "",
+		    (const char *)matches->pdata[i]);
+	if (matches->len > COMPLETE_SHOWN)
+		g_string_append_printf(list, "  (%u more)",
+		    matches->len - COMPLETE_SHOWN);
+	ui_message("%s", list->str);
+	g_string_free(list, TRUE);
+	return NULL;
+}
+
+/*
+ * What the change-folder prompt offers, as mutt does: the next folder
+ * after the open one (in sidebar order) with unread mail; NULL when none
+ * or the list is not loaded.
+ */
+static const char *
+folder_with_news(struct core *core, struct account *acc)
+{
+	g_autoptr(GPtrArray) order = NULL;
+	const char *open = core->folder != NULL && core->folder->acc == acc
+	    ? core->folder->name
+	    : NULL;
+	int from = -1;
+
+	if (acc->folders == NULL)
+		return NULL;
+	order = sidebar_order(acc->folders);
+	for (guint i = 0; open != NULL && i < order->len; i++)
+		if (sidebar_folder_is(order->pdata[i], open))
+			from = (int)i;
+	for (guint k = 0; k < order->len; k++) {
+		guint j = ((guint)(from + 1) + k) % order->len;
+		const struct folder_info *fi = order->pdata[j];
+
+		if ((int)j != from && !(fi->flags & FOLDER_NOSELECT) &&
+		    fi->unseen > 0)
+			return fi->name;
+	}
+	return NULL;
 }
 
 static void
@@ -318,7 +427,73 @@ cmd_change_folder(struct core *core)
 		ui_error("no account is open");
 		return;
 	}
-	ui_prompt("Open folder: ", NULL, change_folder_cb, core);
+	ui_prompt_complete("Open folder: ", folder_with_news(core, acc),
+	    complete_folder, change_folder_cb, core);
+}
+
+/* B in neomutt configs: show or hide the sidebar. */
+static void
+cmd_sidebar_toggle(struct core *core)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!optset_toggle(core->cfg->global, "sidebar_visible", &error)) {
+		ui_error("%s", error->message);
+		return;
+	}
+	ui_mark_dirty();
+}
+
+static void
+sidebar_move(struct core *core, int delta)
+{
+	struct account *acc = core_current_account(core);
+
+	if (!opt_bool(core->cfg->global, "sidebar_visible")) {
+		ui_message("the sidebar is hidden: B shows it");
+		return;
+	}
+	if (acc != NULL && acc->folders == NULL) {
+		ui_message("loading the folder list...");
+		return;
+	}
+	if (!sidebar_step(delta))
+		ui_beep();
+}
+
+static void
+cmd_sidebar_next(struct core *core)
+{
+	sidebar_move(core, 1);
+}
+
+static void
+cmd_sidebar_prev(struct core *core)
+{
+	sidebar_move(core, -1);
+}
+
+static void
+cmd_sidebar_open(struct core *core)
+{
+	struct account *acc = core_current_account(core);
+	const char *name;
+	g_autofree char *copy = NULL;
+
+	if (!opt_bool(core->cfg->global, "sidebar_visible")) {
+		ui_message("the sidebar is hidden: B shows it");
+		return;
+	}
+	name = sidebar_selected();
+	if (acc == NULL || acc->worker == NULL || name == NULL) {
+		ui_beep();
+		return;
+	}
+	/* Opening frees the old folder; the name lives in the list. */
+	copy = g_strdup(name);
+	core_open_folder(core, acc, copy);
+	show_index(core);
+	sidebar_refresh();
 }
 
 static void
@@ -592,6 +767,10 @@ static const struct cmd_entry table[] = {
 	{ "search",         cmd_search,         "search sender and subject (loaded headers)" },
 	{ "search-next",    cmd_search_next,    "search again" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
+	{ "sidebar-next",   cmd_sidebar_next,   "move the sidebar's cursor to the next folder" },
+	{ "sidebar-open",   cmd_sidebar_open,   "open the folder under the sidebar's cursor" },
+	{ "sidebar-prev",   cmd_sidebar_prev,   "move the sidebar's cursor to the previous folder" },
+	{ "sidebar-toggle-visible", cmd_sidebar_toggle, "show or hide the sidebar" },
 	{ "sort-mailbox",   cmd_sort_mailbox,   "sort the index (asks for the order)" },
 	{ "sort-reverse",   cmd_sort_reverse,   "sort the index in reverse order" },
 	{ "view-attach",    cmd_view_attach,    "open the selected part (mailcap, else text)" },
@@ -702,6 +881,7 @@ cmd_first_screen(struct core *core)
 {
 	GPtrArray *errors = core->cfg->errors;
 
+	sidebar_init(core);
 	if (core->accounts->len == 0) {
 		ui_push_view(welcome_view());
 	} else {
