@@ -441,6 +441,8 @@ cmd_sidebar_toggle(struct core *core)
 		ui_error("%s", error->message);
 		return;
 	}
+	/* Fresh counts each time it shows (and a retry after a failure). */
+	sidebar_refresh();
 	ui_mark_dirty();
 }
 
