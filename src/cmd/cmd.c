@@ -14,6 +14,8 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "ui/complete.h"
+#include "ui/sidebar.h"
 #include "ui/ui.h"
 #include "ui/view-accounts.h"
 #include "ui/view-attach.h"
@@ -180,6 +182,7 @@ cmd_select_entry(struct core *core)
 		}
 		core_open_folder(core, acc, name);
 		show_index(core);
+		sidebar_refresh();
 		return;
 	}
 
@@ -316,12 +319,34 @@ cmd_folder_list(struct core *core)
 	ui_push_view(v);
 }
 
+/* The decoded names of acc's folders that can be opened (borrowed). */
+static GPtrArray *
+openable_names(struct account *acc, GPtrArray **infos_out)
+{
+	GPtrArray *names = g_ptr_array_new();
+	GPtrArray *infos = g_ptr_array_new();
+
+	for (guint i = 0; acc->folders != NULL && i < acc->folders->len; i++) {
+		struct folder_info *fi = acc->folders->pdata[i];
+
+		if (fi->flags & FOLDER_NOSELECT)
+			continue;
+		g_ptr_array_add(names, fi->name);
+		g_ptr_array_add(infos, fi);
+	}
+	*infos_out = infos;
+	return names;
+}
+
 static void
 change_folder_cb(const char *text, void *data)
 {
 	struct core *core = data;
 	struct account *acc;
 	const char *name;
+	g_autoptr(GPtrArray) infos = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	int i;
 
 	if (text == NULL || *text == '\0')
 		return;
@@ -332,18 +357,174 @@ change_folder_cb(const char *text, void *data)
 		ui_error("account '%s' is not open", acc->name);
 		return;
 	}
+	/* A name of the list is opened by what the server calls it. */
+	names = openable_names(acc, &infos);
+	i = complete_find((const char *const *)names->pdata, names->len, name);
+	if (i >= 0)
+		name = ((struct folder_info *)infos->pdata[i])->server_name;
 	core_open_folder(core, acc, name);
 	show_index(core);
+	sidebar_refresh();
+}
+
+/* At most this many candidates are named on the message line. */
+#define COMPLETE_SHOWN 40
+
+/* Tab in the change-folder prompt. */
+static char *
+complete_folder(const char *text, void *data)
+{
+	struct core *core = data;
+	struct account *acc = core_current_account(core);
+	g_autoptr(GPtrArray) infos = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	g_autoptr(GPtrArray) matches = g_ptr_array_new();
+	g_autofree char *done = NULL;
+	GString *list;
+
+	if (acc == NULL || acc->worker == NULL)
+		return NULL;
+	if (acc->folders == NULL) {
+		core_list_folders(core, acc);
+		ui_message("loading the folder list...");
+		return NULL;
+	}
+	names = openable_names(acc, &infos);
+	done = complete_prefix((const char *const *)names->pdata, names->len,
+	    text, matches);
+	if (matches->len == 0) {
+		ui_error("no folder starts with '%s'", text);
+		return NULL;
+	}
+	if (strcmp(done, text) != 0)
+		return g_steal_pointer(&done);
+	if (matches->len == 1)
+		return NULL; /* complete already */
+	/* No progress: name the candidates, as mutt's second Tab does. */
+	list = g_string_new(NULL);
+	for (guint i = 0; i < matches->len && i < COMPLETE_SHOWN; i++)
+		g_string_append_printf(list, "%s%s", i > 0 ? "  " : "",
+		    (const char *)matches->pdata[i]);
+	if (matches->len > COMPLETE_SHOWN)
+		g_string_append_printf(list, "  (%u more)",
+		    matches->len - COMPLETE_SHOWN);
+	ui_message("%s", list->str);
+	g_string_free(list, TRUE);
+	return NULL;
+}
+
+/*
+ * What the change-folder prompt offers, as mutt does: the next folder
+ * after the open one (in sidebar order) with unread mail; NULL when none
+ * or the list is not loaded.
+ */
+static const char *
+folder_with_news(struct core *core, struct account *acc)
+{
+	g_autoptr(GPtrArray) order = NULL;
+	const char *open = core->folder != NULL && core->folder->acc == acc
+	    ? core->folder->name
+	    : NULL;
+	int from = -1;
+
+	if (acc->folders == NULL)
+		return NULL;
+	order = sidebar_order(acc->folders);
+	for (guint i = 0; open != NULL && i < order->len; i++)
+		if (sidebar_folder_is(order->pdata[i], open))
+			from = (int)i;
+	for (guint k = 0; k < order->len; k++) {
+		guint j = ((guint)(from + 1) + k) % order->len;
+		const struct folder_info *fi = order->pdata[j];
+
+		if ((int)j != from && !(fi->flags & FOLDER_NOSELECT) &&
+		    fi->unseen > 0)
+			return fi->name;
+	}
+	return NULL;
 }
 
 static void
 cmd_change_folder(struct core *core)
 {
+	struct account *acc = core_current_account(core);
+
 	if (!any_account_started(core)) {
 		ui_error("no account is open");
 		return;
 	}
-	ui_prompt("Open folder: ", NULL, change_folder_cb, core);
+	/* The offer and Tab work on the current account's folders. */
+	ui_prompt_complete("Open folder: ",
+	    acc != NULL && acc->worker != NULL ? folder_with_news(core, acc)
+					       : NULL,
+	    complete_folder, change_folder_cb, core);
+}
+
+/* B in neomutt configs: show or hide the sidebar. */
+static void
+cmd_sidebar_toggle(struct core *core)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!optset_toggle(core->cfg->global, "sidebar_visible", &error)) {
+		ui_error("%s", error->message);
+		return;
+	}
+	/* Fresh counts each time it shows (and a retry after a failure). */
+	sidebar_refresh();
+	ui_mark_dirty();
+}
+
+static void
+sidebar_move(struct core *core, int delta)
+{
+	struct account *acc = core_current_account(core);
+
+	if (!opt_bool(core->cfg->global, "sidebar_visible")) {
+		ui_message("the sidebar is hidden: B shows it");
+		return;
+	}
+	if (acc != NULL && acc->folders == NULL) {
+		ui_message("loading the folder list...");
+		return;
+	}
+	if (!sidebar_step(delta))
+		ui_beep();
+}
+
+static void
+cmd_sidebar_next(struct core *core)
+{
+	sidebar_move(core, 1);
+}
+
+static void
+cmd_sidebar_prev(struct core *core)
+{
+	sidebar_move(core, -1);
+}
+
+static void
+cmd_sidebar_open(struct core *core)
+{
+	struct account *acc = core_current_account(core);
+	const char *name;
+	g_autofree char *copy = NULL;
+
+	if (!opt_bool(core->cfg->global, "sidebar_visible")) {
+		ui_message("the sidebar is hidden: B shows it");
+		return;
+	}
+	name = sidebar_selected();
+	if (acc == NULL || acc->worker == NULL || name == NULL) {
+		ui_beep();
+		return;
+	}
+	/* Opening frees the old folder; the name lives in the list. */
+	copy = g_strdup(name);
+	core_open_folder(core, acc, copy);
+	show_index(core);
+	sidebar_refresh();
 }
 
 static void
@@ -687,6 +868,10 @@ static const struct cmd_entry table[] = {
 	{ "search",         cmd_search,         "search sender and subject (loaded headers), or the pager's text" },
 	{ "search-next",    cmd_search_next,    "search again" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
+	{ "sidebar-next",   cmd_sidebar_next,   "move the sidebar's cursor to the next folder" },
+	{ "sidebar-open",   cmd_sidebar_open,   "open the folder under the sidebar's cursor" },
+	{ "sidebar-prev",   cmd_sidebar_prev,   "move the sidebar's cursor to the previous folder" },
+	{ "sidebar-toggle-visible", cmd_sidebar_toggle, "show or hide the sidebar" },
 	{ "sort-mailbox",   cmd_sort_mailbox,   "sort the index (asks for the order)" },
 	{ "sort-reverse",   cmd_sort_reverse,   "sort the index in reverse order" },
 	{ "toggle-new",     cmd_toggle_new,     "mark the message unread, or read again" },
@@ -793,6 +978,7 @@ cmd_first_screen(struct core *core)
 {
 	GPtrArray *errors = core->cfg->errors;
 
+	sidebar_init(core);
 	if (core->accounts->len == 0) {
 		ui_push_view(welcome_view());
 	} else {

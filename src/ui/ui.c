@@ -19,6 +19,7 @@
 #undef columns
 
 #include "config/options.h"
+#include "ui/sidebar.h"
 #include "ui/text.h"
 #include "ui/ui.h"
 #include "util/error.h"
@@ -41,6 +42,8 @@ struct prompt {
 	bool default_yes; /* for yesno: Enter's answer */
 	bool secret;	  /* a password: shown as '*', wiped after */
 	char *choices;	  /* a one-key question: the keys that answer it */
+	bool fresh; /* the prefilled text goes at the first printable key */
+	ui_complete_cb *complete; /* Tab; NULL: none */
 	ui_prompt_cb *cb;
 	ui_ask_cb *ask_cb;
 	ui_choose_cb *choose_cb;
@@ -57,6 +60,7 @@ static struct {
 	bool message_is_error;
 	gint64 message_time;
 	struct prompt *prompt;
+	int body_x; /* where the view's columns start (after the sidebar) */
 	/* For ui_emergency_restore(): filled in before anything can crash. */
 	struct termios saved_termios;
 	bool have_termios;
@@ -217,9 +221,25 @@ ui_put_line(int y, const char *safe, int cols, bool highlight)
 {
 	if (highlight)
 		attron(COLOR_PAIR(PAIR_CURSOR) | A_REVERSE);
-	put_fixed(y, 0, safe, cols);
+	put_fixed(y, ui.body_x, safe, cols);
 	if (highlight)
 		attroff(COLOR_PAIR(PAIR_CURSOR) | A_REVERSE);
+}
+
+void
+ui_put_at(int y, int x, const char *safe, int cols, unsigned attrs)
+{
+	int a = 0;
+
+	if (attrs & UI_ATTR_REVERSE)
+		a |= COLOR_PAIR(PAIR_CURSOR) | A_REVERSE;
+	if (attrs & UI_ATTR_UNDERLINE)
+		a |= A_UNDERLINE;
+	if (attrs & UI_ATTR_BOLD)
+		a |= A_BOLD;
+	attron(a);
+	put_fixed(y, x, safe, cols);
+	attroff(a);
 }
 
 void
@@ -254,7 +274,7 @@ ui_put_styled(int y, const char *safe, int cols, enum ui_style style)
 	int attr = style_attr(style);
 
 	attron(attr);
-	put_fixed(y, 0, safe, cols);
+	put_fixed(y, ui.body_x, safe, cols);
 	attroff(attr);
 }
 
@@ -298,7 +318,7 @@ view_default_draw(struct view *v, int top, int rows, int cols)
 
 		if (sel)
 			attron(COLOR_PAIR(PAIR_CURSOR) | A_REVERSE);
-		put_fixed(top + i, 0, line, cols);
+		put_fixed(top + i, ui.body_x, line, cols);
 		if (sel)
 			attroff(COLOR_PAIR(PAIR_CURSOR) | A_REVERSE);
 	}
@@ -399,6 +419,7 @@ ui_end(void)
 	g_clear_pointer(&ui.views, g_ptr_array_unref);
 	g_clear_pointer(&ui.prompt, prompt_free);
 	g_clear_pointer(&ui.message, g_free);
+	sidebar_end();
 }
 
 bool
@@ -628,6 +649,7 @@ ui_draw(void)
 {
 	struct view *v = ui_top_view();
 	int rows = LINES, cols = COLS, y = 0, body_rows, status_y, msg_y;
+	int side;
 	g_autofree char *status = NULL;
 
 	if (!ui.active || !ui.dirty)
@@ -643,8 +665,14 @@ ui_draw(void)
 		    cols);
 	}
 	body_rows = (status_y == rows - 2 ? rows - 2 : rows - 1) - y;
+	side = v != NULL ? sidebar_columns(v->context, cols) : 0;
+	if (side > 0 && body_rows > 0)
+		sidebar_draw(y, body_rows, side);
+	/* The view draws into the columns right of the sidebar. */
+	ui.body_x = side;
 	if (v != NULL && v->ops->draw != NULL && body_rows > 0)
-		v->ops->draw(v, y, body_rows, cols);
+		v->ops->draw(v, y, body_rows, cols - side);
+	ui.body_x = 0;
 	status = g_strdup_printf("-- skua: %s", v != NULL ? v->title : "");
 	draw_bar(status_y, status, cols);
 	if (ui.prompt != NULL) {
@@ -858,6 +886,41 @@ ui_prompt(const char *prompt, const char *initial, ui_prompt_cb *cb, void *data)
 }
 
 void
+ui_prompt_complete(const char *prompt, const char *initial,
+    ui_complete_cb *complete, ui_prompt_cb *cb, void *data)
+{
+	ui_prompt(prompt, initial, cb, data);
+	ui.prompt->complete = complete;
+	ui.prompt->fresh = initial != NULL && *initial != '\0';
+}
+
+/* Tab: the prompt's text completed by its callback. */
+static void
+prompt_complete(struct prompt *p)
+{
+	g_autofree char *text = NULL, *done = NULL;
+
+	if (p->complete == NULL) {
+		ui_beep();
+		return;
+	}
+	text = g_ucs4_to_utf8((gunichar *)p->text->data, p->text->len, NULL,
+	    NULL, NULL);
+	done = p->complete(text != NULL ? text : "", p->data);
+	/* The callback may have ended or replaced the prompt. */
+	if (done == NULL || ui.prompt != p)
+		return;
+	g_array_set_size(p->text, 0);
+	for (const char *s = done; *s != '\0'; s = g_utf8_next_char(s)) {
+		gunichar c = g_utf8_get_char(s);
+
+		g_array_append_val(p->text, c);
+	}
+	p->pos = p->text->len;
+	ui.dirty = true;
+}
+
+void
 ui_ask(const char *question, bool default_yes, ui_ask_cb *cb, void *data)
 {
 	struct prompt *p = prompt_new(question);
@@ -985,11 +1048,23 @@ ui_prompt_key(int key)
 		return;
 	}
 	ui.dirty = true;
+	/* As in mutt: typing replaces the prefilled text; editing keeps it. */
+	if (p->fresh) {
+		p->fresh = false;
+		if (key >= 32 && key != 127 &&
+		    g_unichar_validate((gunichar)key)) {
+			g_array_set_size(p->text, 0);
+			p->pos = 0;
+		}
+	}
 	switch (key) {
 	case '\r':
 	case '\n':
 	case UI_KEY_ENTER:
 		prompt_finish(true);
+		return;
+	case '\t':
+		prompt_complete(p);
 		return;
 	case 7:	 /* Ctrl-G */
 	case 27: /* Esc */

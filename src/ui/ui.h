@@ -122,6 +122,17 @@ void view_set_title(struct view *v, const char *title);
 void ui_put_line(int y, const char *safe, int cols, bool highlight);
 /* The same for untrusted text, sanitised here. */
 void ui_put_text(int y, const char *text, int cols, bool highlight);
+/* Attributes of ui_put_at(). */
+enum ui_attr {
+	UI_ATTR_REVERSE = 1 << 0,
+	UI_ATTR_UNDERLINE = 1 << 1,
+	UI_ATTR_BOLD = 1 << 2,
+};
+/*
+ * Draw safe text at (y, x) of the screen in exactly cols columns with
+ * attrs (enum ui_attr), whatever view is drawing: for the sidebar.
+ */
+void ui_put_at(int y, int x, const char *safe, int cols, unsigned attrs);
 enum ui_style {
 	UI_STYLE_NORMAL,
 	UI_STYLE_QUOTED, /* quoted text in the pager, first level */
@@ -155,6 +166,18 @@ bool ui_message_expire(int seconds);
 typedef void ui_prompt_cb(const char *text, void *data);
 void ui_prompt(const char *prompt, const char *initial, ui_prompt_cb *cb,
     void *data);
+/*
+ * Tab in a line prompt: the text completed (caller frees), or NULL to keep
+ * it as it is (the callback may say why with ui_message or beep).
+ */
+typedef char *ui_complete_cb(const char *text, void *data);
+/*
+ * The line prompt with Tab completion through complete (data is cb's),
+ * prefilled with initial as mutt's file prompts are: a printable key typed
+ * first replaces the prefilled text instead of adding to it.
+ */
+void ui_prompt_complete(const char *prompt, const char *initial,
+    ui_complete_cb *complete, ui_prompt_cb *cb, void *data);
 /* A yes/no question; cb gets the answer (Ctrl-G: no answer, no call). */
 typedef void ui_ask_cb(bool yes, void *data);
 void ui_ask(const char *question, bool default_yes, ui_ask_cb *cb, void *data);
