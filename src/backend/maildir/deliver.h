@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Atomic delivery into a Maildir (cur/ new/ tmp/): the message is written
+ * into tmp/, fsynced, renamed into new/, and new/ is fsynced, so once
+ * maildir_deliver() returns the message survives a crash or power loss.
+ * libetpan's maildir_message_add() never fsyncs; this replaces it.
+ */
+#ifndef SKUA_BACKEND_MAILDIR_DELIVER_H
+#define SKUA_BACKEND_MAILDIR_DELIVER_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Create dir and its cur/ new/ tmp/ (mode 0700) where missing. */
+bool maildir_ensure(const char *dir, GError **err);
+/*
+ * A new unique base name per the Maildir spec:
+ * "<seconds>.M<usec>P<pid>Q<n>.<host>" ('/' and ':' in the host escaped
+ * as \057 and \072). Caller frees.
+ */
+char *maildir_unique_name(void);
+/*
+ * Write len bytes of data as dir/tmp/name, fsync it, rename it to
+ * dir/new/name and fsync new/. crlf: turn CRLF line ends into LF (the
+ * Maildir convention). A file of that name in tmp/ is replaced.
+ */
+bool maildir_deliver(const char *dir, const char *name, const char *data,
+    size_t len, bool crlf, GError **err);
+/* Whether name was delivered: new/name, or cur/name or cur/name:2,... */
+bool maildir_has(const char *dir, const char *name);
+/* Remove a leftover dir/tmp/name, if any. */
+void maildir_discard_tmp(const char *dir, const char *name);
+
+#endif
