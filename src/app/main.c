@@ -15,6 +15,7 @@
 #include "app/loop.h"
 #include "backend/backend.h"
 #include "backend/imap/imap.h"
+#include "backend/pop3/pop3.h"
 #include "config/config.h"
 #include "core/core.h"
 #include "mime/mime.h"
@@ -31,6 +32,7 @@ struct args {
 	const char *folder; /* -f */
 	GPtrArray *exec;    /* -e, in order (borrowed argv strings) */
 	const char *log;    /* -d */
+	bool fetch;	    /* --fetch */
 };
 
 static void
@@ -39,6 +41,8 @@ usage(FILE *f)
 	fprintf(f,
 	    _("usage: skua [-F rcfile] [-f folder] [-e command]... [-d "
 	      "logfile]\n"
+	      "       skua --fetch [-F rcfile] [-f pops://...] [-e "
+	      "command]...\n"
 	      "       skua -v | -h\n"
 	      "\n"
 	      "  -F rcfile   read this rc file instead of %s\n"
@@ -46,6 +50,9 @@ usage(FILE *f)
 	      "Maildir path\n"
 	      "  -e command  run an rc command after the rc file (repeatable)\n"
 	      "  -d logfile  write a debug log to logfile\n"
+	      "  --fetch     download new mail of the POP3 accounts (or of "
+	      "-f)\n"
+	      "              without the interface, print a summary, exit\n"
 	      "  -v          print the version of skua and of its libraries\n"
 	      "  -h          print this help\n"),
 	    "$XDG_CONFIG_HOME/skua/skuarc");
@@ -73,6 +80,7 @@ parse_args(int argc, char **argv, struct args *args)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
+		{ "fetch", no_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -92,6 +100,9 @@ parse_args(int argc, char **argv, struct args *args)
 			break;
 		case 'f':
 			args->folder = optarg;
+			break;
+		case 'G':
+			args->fetch = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -153,6 +164,58 @@ load_config(const struct args *args, GError **err)
 	return cfg;
 }
 
+/*
+ * skua --fetch: download every POP3 account's new mail (only the -f
+ * account's when -f is given), one summary line per account on stdout.
+ * Returns the exit status; a failure is one line on stderr.
+ */
+static int
+fetch_all(struct core *core, bool only_first)
+{
+	int status = EXIT_SUCCESS;
+	unsigned n = 0;
+
+	for (guint i = 0; i < core->accounts->len; i++) {
+		struct account *acc = core->accounts->pdata[i];
+		g_autoptr(GError) error = NULL;
+		struct pop3_result res;
+		struct backend *be;
+
+		if (only_first && i > 0)
+			break;
+		if (acc->kind != ACCOUNT_POP)
+			continue;
+		n++;
+		be = core_account_driver(acc);
+		if (be == NULL) {
+			fprintf(stderr, "skua: %s: no POP3 driver\n",
+			    acc->name);
+			status = EXIT_FAILURE;
+			continue;
+		}
+		if (!pop3_fetch(be, NULL, NULL, &res, &error)) {
+			fprintf(stderr, "skua: %s\n", error->message);
+			status = EXIT_FAILURE;
+		} else {
+			printf(_("%s: %u new message%s (%" G_GUINT64_FORMAT
+				 " bytes), %u deleted on the server, %u left "
+				 "there\n"),
+			    acc->name, res.fetched, res.fetched == 1 ? "" : "s",
+			    res.bytes, res.deleted, res.left);
+		}
+		be->ops->free(be);
+	}
+	if (n == 0) {
+		fprintf(stderr,
+		    _("skua: --fetch: no pop:// or pops:// account (set "
+		      "folder = pops://user@host/ in an account, or give "
+		      "-f)\n"));
+		return EXIT_FAILURE;
+	}
+	fflush(stdout);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -184,6 +247,8 @@ main(int argc, char **argv)
 	imap_init();
 	backend_register("imap", imap_backend_new);
 	backend_register("imaps", imap_backend_new);
+	backend_register("pop", pop3_backend_new);
+	backend_register("pops", pop3_backend_new);
 
 	cfg = load_config(&args, &error);
 	if (cfg == NULL) {
@@ -198,11 +263,16 @@ main(int argc, char **argv)
 	for (guint i = 0; i < cfg->errors->len; i++)
 		log_warn("config: %s", (const char *)cfg->errors->pdata[i]);
 
+	if (args.fetch) {
+		status = fetch_all(core, args.folder != NULL);
+		goto out_errors;
+	}
 	status = loop_run(core, &error);
 	if (status < 0) {
 		fprintf(stderr, "skua: %s\n", error->message);
 		status = EXIT_FAILURE;
 	}
+out_errors:
 	/* Curses is gone: repeat what was wrong in the rc file. */
 	for (guint i = 0; i < cfg->errors->len; i++)
 		fprintf(stderr, "skua: %s\n",

@@ -106,6 +106,12 @@ struct backend_params {
 	int timeout; /* seconds, for connect and each read or write */
 	const char *mailcap_path;      /* HTML through copiousoutput; NULL */
 	const char *alternative_order; /* "text/plain text/html"; NULL */
+	/* POP3: where downloads go and what happens on the server. */
+	const char *local_store; /* the Maildir that receives */
+	const char *pop_state;	 /* the UIDL state file (store/uidl.h) */
+	bool pop_delete;	 /* DELE what was downloaded */
+	long pop_keep_days;	 /* with pop_delete: after N days; 0: at once */
+	long pop_max_size;	 /* bytes; larger: header only; 0: no limit */
 };
 
 /* A driver instance: drivers embed or extend it through data. */

@@ -62,6 +62,18 @@ check_sort(const char *value, GError **err)
 	return false;
 }
 
+/* pop_delete: yes, no or ask. */
+static bool
+check_pop_delete(const char *value, GError **err)
+{
+	if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0 ||
+	    strcmp(value, "ask") == 0)
+		return true;
+	g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
+	    "pop_delete is yes, no or ask, not '%s'", value);
+	return false;
+}
+
 /* clang-format off */
 static const struct option_def table[] = {
 	{ "alternative_order", OPT_STRING, 0, "text/plain text/html", 0, 0, NULL,
@@ -78,6 +90,8 @@ static const struct option_def table[] = {
 	  "Show a line of key hints at the top of the screen." },
 	{ "index_format", OPT_STRING, 0, "%4C %Z %{%b %d} %-15.15L (%4c) %s", 0, 0, NULL,
 	  "The line of the message index, with mutt's %-codes (see INDEX FORMAT)." },
+	{ "local_store", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, NULL,
+	  "For a pop:// or pops:// account: the Maildir that downloads go into (unset: $XDG_DATA_HOME/skua/mail/ACCOUNT)." },
 	{ "mailcap_path", OPT_STRING, 0, "~/.mailcap:/etc/mailcap", 0, 0, NULL,
 	  "The mailcap files (RFC 1524) that say which program shows a type, colon-separated, first match wins." },
 	{ "message_timeout", OPT_NUMBER, 0, "5", 1, 3600, NULL,
@@ -86,6 +100,14 @@ static const struct option_def table[] = {
 	  "The account's password (a password in the folder URL wins). Never shown or logged." },
 	{ "password_command", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,
 	  "A shell command whose first line of output is the password, run when the account connects." },
+	{ "pop_check_interval", OPT_NUMBER, OPT_ACCOUNT, "600", 0, 86400, NULL,
+	  "Seconds between fetches of a POP3 account while skua runs; 0 fetches only at start and on G." },
+	{ "pop_delete", OPT_STRING, OPT_ACCOUNT, "yes", 0, 0, check_pop_delete,
+	  "Whether a downloaded message is deleted on the POP3 server: yes, no, or ask (skua --fetch never asks and keeps it)." },
+	{ "pop_keep_days", OPT_NUMBER, OPT_ACCOUNT, "0", 0, 36500, NULL,
+	  "With pop_delete: leave a downloaded message on the server for this many days after its download; 0 deletes it at once." },
+	{ "pop_max_size", OPT_NUMBER, OPT_ACCOUNT, "0", 0, 2147483647, NULL,
+	  "Messages larger than this many bytes are downloaded as their header only (TOP), marked X-Skua-Partial, and stay on the server; 0: no limit." },
 	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,
 	  "Whether q on the main screen quits: yes, no, or ask-yes/ask-no to ask with that default." },
 	{ "sidebar_visible", OPT_BOOL, 0, "no", 0, 0, NULL,

@@ -150,6 +150,29 @@ account_host_port(const struct account *acc)
 }
 
 /*
+ * A file name from an account name: the name itself when it is made of
+ * letters, digits, '.', '_', '-' and does not start with a dot, else a hash
+ * of it (account names come from the rc file or a server's host name).
+ */
+static char *
+account_file_name(const char *name)
+{
+	bool plain = *name != '\0' && *name != '.' && strlen(name) <= 64;
+
+	for (const char *p = name; plain && *p != '\0'; p++)
+		plain =
+		    g_ascii_isalnum(*p) || *p == '.' || *p == '_' || *p == '-';
+	if (plain)
+		return g_strdup(name);
+	{
+		g_autofree char *sum =
+		    g_compute_checksum_for_string(G_CHECKSUM_SHA256, name, -1);
+
+		return g_strdup_printf("account-%.16s", sum);
+	}
+}
+
+/*
  * The driver instance for a server account, from its URL and options,
  * the password typed at the prompt and the certificate accepted once: the
  * one place that makes struct backend_params for an account, so every
@@ -163,6 +186,8 @@ driver_for(const struct account *acc)
 	g_autofree char *pins = pins_default_path();
 	struct backend_params p = { 0 };
 	const char *ca_opt = opt_string(o, "tls_ca_file");
+	g_autofree char *store = NULL;
+	g_autofree char *state = NULL;
 
 	if (ca_opt != NULL && *ca_opt != '\0')
 		ca = path_expand(ca_opt, NULL);
@@ -188,8 +213,32 @@ driver_for(const struct account *acc)
 	p.timeout = (int)opt_number(o, "connect_timeout");
 	p.mailcap_path = opt_string(o, "mailcap_path");
 	p.alternative_order = opt_string(o, "alternative_order");
+	if (acc->kind == ACCOUNT_POP) {
+		const char *ls = opt_nonempty(acc, "local_store");
+		g_autofree char *data = path_data_dir();
+		g_autofree char *safe = account_file_name(acc->name);
+
+		store = ls != NULL ? path_expand(ls, NULL)
+				   : g_build_filename(data, "mail", safe, NULL);
+		state = g_strconcat(data, "/pop/", safe, ".sqlite", NULL);
+		p.local_store = store;
+		p.pop_state = state;
+		/* ask: nothing asks yet, so it keeps the message. */
+		p.pop_delete =
+		    g_strcmp0(opt_string(o, "pop_delete"), "yes") == 0;
+		p.pop_keep_days = opt_number(o, "pop_keep_days");
+		p.pop_max_size = opt_number(o, "pop_max_size");
+	}
 	/* The driver copies what it keeps. */
 	return backend_new_for(url_scheme_name(acc->url->scheme), &p);
+}
+
+struct backend *
+core_account_driver(const struct account *acc)
+{
+	if (acc->url == NULL)
+		return NULL;
+	return driver_for(acc);
 }
 
 struct worker *

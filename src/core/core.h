@@ -216,6 +216,12 @@ void core_status(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Record a notice (not an error) for the message line. */
 void core_notice(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/*
+ * A new driver instance for a server account (IMAP or POP), made as its
+ * workers' are; NULL for a local account or a scheme with no driver.
+ * The caller frees it with be->ops->free.
+ */
+struct backend *core_account_driver(const struct account *acc);
 /* "imaps", "pop", "maildir": for display. */
 const char *account_kind_name(const struct account *acc);
 /* The location for display, without any password. Caller frees. */

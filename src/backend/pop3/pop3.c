@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The POP3 driver. Synchronous code: connect (implicit TLS or strict
+ * STLS), log in (AUTH PLAIN where offered, else USER/PASS), list the
+ * messages with their UIDLs, download each one not yet in the UIDL state
+ * into the local Maildir, delete what is due, QUIT.
+ *
+ * Why a kill -9 at any instant loses nothing and downloads nothing twice.
+ * For each new message, in this order:
+ *   1. choose a unique Maildir name N and commit the row (UIDL, N,
+ *      PENDING) in the state file (SQLite, synchronous=FULL);
+ *   2. RETR, write tmp/N, fsync it, rename (link) it to new/N, fsync new/;
+ *   3. mark the row DONE (committed);
+ *   4. DELE if due; QUIT only at the end (the server deletes on QUIT).
+ * A crash before 2 ends leaves a PENDING row whose file is not in new/ or
+ * cur/: the next run forgets the row, removes tmp/N and downloads the
+ * message again (it is still on the server: no DELE was sent, and a DELE
+ * without QUIT is undone by the server). A crash between the rename and
+ * step 3 leaves a PENDING row whose file IS there (new/N, or cur/N:2,... if
+ * a reader moved it): the next run marks it DONE without downloading it
+ * again. That is why the row is written BEFORE the rename: recording the
+ * UIDL only after it would leave a window where the file exists and no row
+ * says so, and the message would come twice. A crash after step 3 and
+ * before QUIT leaves the message on the server with a DONE row: it is
+ * skipped and deleted again on the next run. Rows of messages the server
+ * no longer lists are forgotten at the start of a run, after the PENDING
+ * rows were settled. A message is DELEted only once its file is durable.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libetpan/libetpan.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend/backend.h"
+#include "backend/maildir/deliver.h"
+#include "backend/pop3/pop3.h"
+#include "net/conn.h"
+#include "store/uidl.h"
+#include "util/error.h"
+#include "util/log.h"
+
+/*
+ * libetpan's session states (private to its mailpop3.c): after our own
+ * AUTH PLAIN the session must be moved to TRANSACTION as its USER/PASS
+ * would, or every later call fails with a state error. The greeting puts
+ * it in AUTHORIZATION; login() checks that before relying on the values.
+ */
+#define ETPAN_POP3_AUTHORIZATION 1
+#define ETPAN_POP3_TRANSACTION	 2
+
+/* The marker of a message stored with its header only (pop_max_size). */
+#define PARTIAL_HEADER "X-Skua-Partial"
+
+struct pop3 {
+	char *account, *host, *user, *password, *ca_file, *fingerprint;
+	char *password_command, *accepted, *pin_file;
+	char *local_store, *state;
+	unsigned port;
+	enum tls_mode tls;
+	bool verify;
+	int timeout;
+	bool del;
+	long keep_days, max_size;
+
+	mailpop3 *session; /* NULL while disconnected */
+	struct net_cancel *cancel;
+};
+
+static struct pop3 *
+pop3_of(struct backend *be)
+{
+	return be->data;
+}
+
+static void
+disconnect(struct pop3 *d)
+{
+	if (d->session == NULL)
+		return;
+	mailpop3_free(d->session);
+	d->session = NULL;
+}
+
+static const char *
+server_text(const struct pop3 *d)
+{
+	if (d->session != NULL && d->session->pop3_response != NULL &&
+	    *d->session->pop3_response != '\0')
+		return d->session->pop3_response;
+	return "no response text";
+}
+
+/* Map a libetpan result to an error; a stream error drops the session. */
+static bool
+check(struct pop3 *d, int r, const char *what, GError **err)
+{
+	GError *why = NULL;
+
+	if (r == MAILPOP3_NO_ERROR)
+		return true;
+	if (r == MAILPOP3_ERROR_STREAM) {
+		if (!net_io_check(d->cancel, &why))
+			g_propagate_prefixed_error(err, why,
+			    "%s: %s: ", d->account, what);
+		else
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
+			    "%s: connection to %s lost during %s", d->account,
+			    d->host, what);
+		disconnect(d);
+		return false;
+	}
+	g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL, "%s: %s failed: %s",
+	    d->account, what, server_text(d));
+	return false;
+}
+
+static bool
+run_password_command(struct pop3 *d, GError **err)
+{
+	const char *argv[] = { "/bin/sh", "-c", d->password_command, NULL };
+	g_autofree char *out = NULL;
+	g_autoptr(GError) error = NULL;
+	int status = 0;
+	char *nl;
+
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+		NULL, NULL, &out, NULL, &status, &error)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: cannot run password_command: %s", d->account,
+		    error->message);
+		return false;
+	}
+	if (!g_spawn_check_wait_status(status, NULL) || out == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: password_command failed", d->account);
+		if (out != NULL)
+			explicit_bzero(out, strlen(out));
+		return false;
+	}
+	nl = strpbrk(out, "\r\n");
+	if (nl != NULL)
+		*nl = '\0';
+	d->password = g_strdup(out);
+	explicit_bzero(out, strlen(out));
+	return true;
+}
+
+/* What CAPA said that matters to us. */
+struct caps {
+	bool known; /* CAPA answered */
+	bool stls, uidl, sasl_plain;
+};
+
+static void
+read_caps(struct pop3 *d, struct caps *c)
+{
+	clist *list = NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (mailpop3_capa(d->session, &list) != MAILPOP3_NO_ERROR)
+		return;
+	c->known = true;
+	for (clistiter *it = clist_begin(list); it != NULL;
+	     it = clist_next(it)) {
+		struct mailpop3_capa *cap = clist_content(it);
+
+		if (cap->cap_name == NULL)
+			continue;
+		if (g_ascii_strcasecmp(cap->cap_name, "STLS") == 0)
+			c->stls = true;
+		else if (g_ascii_strcasecmp(cap->cap_name, "UIDL") == 0)
+			c->uidl = true;
+		else if (g_ascii_strcasecmp(cap->cap_name, "SASL") == 0 &&
+		    cap->cap_param != NULL) {
+			for (clistiter *p = clist_begin(cap->cap_param);
+			     p != NULL; p = clist_next(p))
+				if (g_ascii_strcasecmp(clist_content(p),
+					"PLAIN") == 0)
+					c->sasl_plain = true;
+		}
+	}
+	mailpop3_capa_resp_free(list);
+}
+
+/*
+ * AUTH PLAIN with the initial response (RFC 5034), sent by us: libetpan's
+ * mailpop3_auth goes through cyrus-sasl plugins that may be missing.
+ */
+static bool
+auth_plain(struct pop3 *d, GError **err)
+{
+	mailstream *s = d->session->pop3_stream;
+	size_t ulen = strlen(d->user), plen = strlen(d->password);
+	size_t n = ulen + plen + 2;
+	char *raw = g_malloc(n);
+	char *b64, *line;
+	MMAPString *buf;
+	char *reply;
+	bool ok;
+
+	raw[0] = '\0';
+	memcpy(raw + 1, d->user, ulen);
+	raw[1 + ulen] = '\0';
+	memcpy(raw + 2 + ulen, d->password, plen);
+	b64 = g_base64_encode((const guchar *)raw, n);
+	explicit_bzero(raw, n);
+	g_free(raw);
+	line = g_strdup_printf("AUTH PLAIN %s\r\n", b64);
+	explicit_bzero(b64, strlen(b64));
+	g_free(b64);
+	ok = mailstream_write(s, line, strlen(line)) >= 0 &&
+	    mailstream_flush(s) >= 0;
+	explicit_bzero(line, strlen(line));
+	g_free(line);
+	if (!ok)
+		return check(d, MAILPOP3_ERROR_STREAM, "AUTH PLAIN", err);
+	buf = mmap_string_new("");
+	reply = mailstream_read_line_remove_eol(s, buf);
+	if (reply == NULL) {
+		mmap_string_free(buf);
+		return check(d, MAILPOP3_ERROR_STREAM, "AUTH PLAIN", err);
+	}
+	if (strncmp(reply, "+OK", 3) == 0) {
+		mmap_string_free(buf);
+		d->session->pop3_state = ETPAN_POP3_TRANSACTION;
+		return true;
+	}
+	{
+		g_autofree char *safe = g_strndup(reply, 200);
+
+		for (char *p = safe; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: login as '%s' refused: %s", d->account, d->user, safe);
+	}
+	mmap_string_free(buf);
+	return false;
+}
+
+static bool
+login(struct pop3 *d, const struct caps *caps, GError **err)
+{
+	int r;
+
+	if (d->password == NULL && d->password_command != NULL &&
+	    !run_password_command(d, err))
+		return false;
+	if (d->user == NULL || d->password == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: no %s to log in with (set password or "
+		    "password_command)",
+		    d->account, d->user == NULL ? "user name" : "password");
+		return false;
+	}
+	if (caps->sasl_plain &&
+	    d->session->pop3_state == ETPAN_POP3_AUTHORIZATION)
+		return auth_plain(d, err);
+	r = mailpop3_user(d->session, d->user);
+	if (r == MAILPOP3_NO_ERROR)
+		r = mailpop3_pass(d->session, d->password);
+	if (r == MAILPOP3_ERROR_BAD_USER || r == MAILPOP3_ERROR_BAD_PASSWORD) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: login as '%s' refused: %s", d->account, d->user,
+		    server_text(d));
+		return false;
+	}
+	return check(d, r, "USER/PASS", err);
+}
+
+static bool
+pop3_connect(struct pop3 *d, GError **err)
+{
+	struct net_tls_opts tls = {
+		.ca_file = d->ca_file,
+		.fingerprint = d->fingerprint,
+		.accepted = d->accepted,
+		.pin_file = d->pin_file,
+		.verify = d->verify,
+	};
+	struct net_peer peer;
+	struct caps caps;
+	mailstream *s;
+	int r;
+
+	disconnect(d);
+	net_cancel_reset(d->cancel);
+	s = net_connect(d->host, d->port, d->tls == TLS_IMPLICIT, &tls,
+	    d->timeout, d->cancel, &peer, err);
+	if (s == NULL)
+		return false;
+	d->session = mailpop3_new(0, NULL);
+	r = mailpop3_connect(d->session, s);
+	if (r != MAILPOP3_NO_ERROR) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
+		    "%s: no POP3 greeting from %s:%u", d->account, d->host,
+		    d->port);
+		goto fail;
+	}
+	read_caps(d, &caps);
+	if (d->tls == TLS_STARTTLS) {
+		if (!caps.stls) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+			    "%s: %s does not offer STLS; refusing to log in "
+			    "without TLS (use pops:// or set starttls=no)",
+			    d->account, d->host);
+			goto fail;
+		}
+		r = mailpop3_stls(d->session);
+		if (r != MAILPOP3_NO_ERROR) {
+			/* libetpan refuses data buffered after the reply. */
+			if (d->session->pop3_stream != NULL &&
+			    d->session->pop3_stream->read_buffer_len > 0)
+				g_set_error(err, SKUA_ERROR,
+				    SKUA_ERROR_PROTOCOL,
+				    "%s: %s sent data after its STLS reply "
+				    "(possible injection); refused",
+				    d->account, d->host);
+			else
+				check(d, r, "STLS", err);
+			goto fail;
+		}
+		if (!net_starttls(d->session->pop3_stream, d->host, &tls,
+			d->timeout, d->cancel, &peer, err))
+			goto fail;
+		/* What the server said before TLS may have been forged. */
+		read_caps(d, &caps);
+	}
+	if (!login(d, &caps, err))
+		goto fail;
+	log_info("%s: logged in to %s:%u (POP3)", d->account, d->host, d->port);
+	return true;
+fail:
+	disconnect(d);
+	return false;
+}
+
+/* Which server this state belongs to: "user@host:port". */
+static char *
+server_key(const struct pop3 *d)
+{
+	return g_strdup_printf("%s@%s:%u", d->user != NULL ? d->user : "",
+	    d->host, d->port);
+}
+
+/*
+ * Settle the rows a killed run left PENDING (see the comment at the top)
+ * and forget the rows of messages the server no longer has.
+ */
+static bool
+reconcile(struct pop3 *d, struct uidl_store *st, const char *server,
+    GHashTable *rows, GHashTable *on_server, GError **err)
+{
+	GHashTableIter it;
+	gpointer key, value;
+
+	if (!uidl_store_begin(st, err))
+		return false;
+	g_hash_table_iter_init(&it, rows);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		struct uidl_row *row = value;
+
+		if (row->state == UIDL_PENDING) {
+			maildir_discard_tmp(d->local_store, row->file);
+			if (maildir_has(d->local_store, row->file)) {
+				if (!uidl_store_done(st, server, key, false,
+					err))
+					return false;
+				row->state = UIDL_DONE;
+				log_info("%s: %s was delivered before an "
+					 "interruption",
+				    d->account, row->file);
+			} else {
+				if (!uidl_store_forget(st, server, key, err))
+					return false;
+				g_hash_table_iter_remove(&it);
+				continue;
+			}
+		}
+		if (!g_hash_table_contains(on_server, key)) {
+			if (!uidl_store_forget(st, server, key, err))
+				return false;
+			g_hash_table_iter_remove(&it);
+		}
+	}
+	return uidl_store_commit(st, err);
+}
+
+/* The header of a big message, marked so a reader knows the body is not
+ * here: TOP n 0's text with our field first. */
+static char *
+partial_text(const char *top, size_t len, uint32_t size, size_t *out_len)
+{
+	g_autofree char *field = g_strdup_printf(PARTIAL_HEADER
+	    ": %u bytes; only the header was downloaded\r\n",
+	    size);
+	size_t flen = strlen(field);
+	char *out = g_malloc(flen + len + 1);
+
+	memcpy(out, field, flen);
+	memcpy(out + flen, top, len);
+	out[flen + len] = '\0';
+	*out_len = flen + len;
+	return out;
+}
+
+/* Download message info into the store; true when recorded DONE. */
+static bool
+download(struct pop3 *d, struct uidl_store *st, const char *server,
+    const struct mailpop3_msg_info *info, bool *partial, GError **err)
+{
+	g_autofree char *name = maildir_unique_name();
+	char *text = NULL;
+	size_t len = 0;
+	bool ok;
+	int r;
+
+	*partial = d->max_size > 0 && info->msg_size > (uint32_t)d->max_size;
+	if (!uidl_store_pending(st, server, info->msg_uidl, name,
+		(int64_t)time(NULL), err))
+		return false;
+	if (*partial)
+		r = mailpop3_top(d->session, info->msg_index, 0, &text, &len);
+	else
+		r = mailpop3_retr(d->session, info->msg_index, &text, &len);
+	if (!check(d, r, *partial ? "TOP" : "RETR", err))
+		return false;
+	if (*partial) {
+		size_t plen;
+		char *p = partial_text(text, len, info->msg_size, &plen);
+
+		ok = maildir_deliver(d->local_store, name, p, plen, true, err);
+		g_free(p);
+		mailpop3_top_free(text);
+	} else {
+		ok =
+		    maildir_deliver(d->local_store, name, text, len, true, err);
+		mailpop3_retr_free(text);
+	}
+	if (!ok)
+		return false;
+	return uidl_store_done(st, server, info->msg_uidl, *partial, err);
+}
+
+static bool
+delete_due(const struct pop3 *d, const struct uidl_row *row, int64_t now)
+{
+	if (!d->del || row->partial)
+		return false;
+	return d->keep_days <= 0 || now - row->fetched >= d->keep_days * 86400;
+}
+
+bool
+pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
+    struct pop3_result *res, GError **err)
+{
+	struct pop3 *d = pop3_of(be);
+	g_autofree char *server = server_key(d);
+	g_autoptr(GHashTable) rows = NULL;
+	g_autoptr(GHashTable) on_server = NULL;
+	g_autoptr(GPtrArray) todo = g_ptr_array_new();
+	struct uidl_store *st = NULL;
+	carray *list = NULL;
+	uint64_t total_bytes = 0;
+	unsigned deleted = 0;
+	int64_t now = (int64_t)time(NULL);
+	bool ok = false;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if (!maildir_ensure(d->local_store, err))
+		return false;
+	{
+		g_autofree char *dir = g_path_get_dirname(d->state);
+
+		if (g_mkdir_with_parents(dir, 0700) != 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot create %s: %s", dir, g_strerror(errno));
+			return false;
+		}
+	}
+	st = uidl_store_open(d->state, err);
+	if (st == NULL)
+		return false;
+	if (!pop3_connect(d, err))
+		goto out;
+	r = mailpop3_list(d->session, &list);
+	if (!check(d, r, "LIST", err))
+		goto out;
+	on_server = g_hash_table_new(g_str_hash, g_str_equal);
+	for (unsigned i = 0; i < carray_count(list); i++) {
+		struct mailpop3_msg_info *info = carray_get(list, i);
+
+		if (info == NULL)
+			continue;
+		if (info->msg_uidl == NULL) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+			    "%s: %s does not give message ids (no UIDL); "
+			    "refusing to download, as skua could not tell "
+			    "new mail from old",
+			    d->account, d->host);
+			goto out;
+		}
+		g_hash_table_add(on_server, info->msg_uidl);
+	}
+	rows = uidl_store_load(st, server, err);
+	if (rows == NULL || !reconcile(d, st, server, rows, on_server, err))
+		goto out;
+
+	for (unsigned i = 0; i < carray_count(list); i++) {
+		struct mailpop3_msg_info *info = carray_get(list, i);
+
+		if (info != NULL &&
+		    !g_hash_table_contains(rows, info->msg_uidl)) {
+			g_ptr_array_add(todo, info);
+			total_bytes += info->msg_size;
+		}
+	}
+	if (progress != NULL)
+		progress(data, 0, todo->len, 0, total_bytes);
+	for (unsigned i = 0; i < carray_count(list); i++) {
+		struct mailpop3_msg_info *info = carray_get(list, i);
+		struct uidl_row *row;
+
+		if (info == NULL)
+			continue;
+		row = g_hash_table_lookup(rows, info->msg_uidl);
+		if (row == NULL) {
+			bool partial;
+
+			if (!download(d, st, server, info, &partial, err))
+				goto out;
+			row = g_new0(struct uidl_row, 1);
+			row->state = UIDL_DONE;
+			row->partial = partial;
+			row->fetched = now;
+			g_hash_table_insert(rows, g_strdup(info->msg_uidl),
+			    row);
+			res->fetched++;
+			res->bytes += info->msg_size;
+			if (partial)
+				res->partial++;
+			if (progress != NULL)
+				progress(data, res->fetched, todo->len,
+				    res->bytes, total_bytes);
+		}
+		if (delete_due(d, row, now)) {
+			r = mailpop3_dele(d->session, info->msg_index);
+			if (!check(d, r, "DELE", err))
+				goto out;
+			deleted++;
+		}
+	}
+	r = mailpop3_quit(d->session);
+	if (r != MAILPOP3_NO_ERROR) {
+		check(d, r, "QUIT", err);
+		goto out;
+	}
+	res->deleted = deleted;
+	res->left = carray_count(list) - deleted;
+	ok = true;
+out:
+	disconnect(d);
+	uidl_store_close(st);
+	return ok;
+}
+
+static void
+pop3_free(struct backend *be)
+{
+	struct pop3 *d = pop3_of(be);
+
+	disconnect(d);
+	net_cancel_free(d->cancel);
+	g_free(d->account);
+	g_free(d->host);
+	g_free(d->user);
+	if (d->password != NULL)
+		explicit_bzero(d->password, strlen(d->password));
+	g_free(d->password);
+	g_free(d->ca_file);
+	g_free(d->fingerprint);
+	g_free(d->password_command);
+	g_free(d->accepted);
+	g_free(d->pin_file);
+	g_free(d->local_store);
+	g_free(d->state);
+	g_free(d);
+	g_free(be);
+}
+
+static void
+pop3_interrupt(struct backend *be)
+{
+	net_cancel_trigger(pop3_of(be)->cancel);
+}
+
+static const struct backend_ops pop3_ops = {
+	.size = sizeof(struct backend_ops),
+	.name = "pop3",
+	.caps = BACKEND_CAP_REMOTE,
+	.free = pop3_free,
+	.interrupt = pop3_interrupt,
+};
+
+struct backend *
+pop3_backend_new(const struct backend_params *p)
+{
+	struct backend *be = g_new0(struct backend, 1);
+	struct pop3 *d = g_new0(struct pop3, 1);
+
+	d->account = g_strdup(p->account);
+	d->host = g_strdup(p->host);
+	d->port = p->port;
+	d->tls = p->tls;
+	d->user = g_strdup(p->user);
+	d->password = g_strdup(p->password);
+	d->password_command = g_strdup(p->password_command);
+	d->ca_file = g_strdup(p->ca_file);
+	d->fingerprint = g_strdup(p->fingerprint);
+	d->accepted = g_strdup(p->accepted);
+	d->pin_file = g_strdup(p->pin_file);
+	d->verify = p->verify;
+	d->timeout = p->timeout;
+	d->local_store = g_strdup(p->local_store);
+	d->state = g_strdup(p->pop_state);
+	d->del = p->pop_delete;
+	d->keep_days = p->pop_keep_days;
+	d->max_size = p->pop_max_size;
+	d->cancel = net_cancel_new();
+	be->ops = &pop3_ops;
+	be->data = d;
+	return be;
+}
