@@ -101,10 +101,12 @@ check(struct pop3 *d, int r, const char *what, GError **err)
 	if (r == MAILPOP3_NO_ERROR)
 		return true;
 	if (r == MAILPOP3_ERROR_STREAM) {
-		if (!net_io_check(d->cancel, &why))
-			g_propagate_prefixed_error(err, why,
-			    "%s: %s: ", d->account, what);
-		else
+		if (!net_io_check(d->cancel, &why)) {
+			g_set_error(err, why->domain, why->code,
+			    "%s: connection to %s lost during %s (%s)",
+			    d->account, d->host, what, why->message);
+			g_error_free(why);
+		} else
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
 			    "%s: connection to %s lost during %s", d->account,
 			    d->host, what);
