@@ -185,6 +185,7 @@ on_tick(gpointer data)
 
 	ui_message_expire(
 	    (int)opt_number(loop->core->cfg->global, "message_timeout"));
+	core_fetch_tick(loop->core);
 	return G_SOURCE_CONTINUE;
 }
 

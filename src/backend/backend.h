@@ -42,6 +42,9 @@ struct reply_sink;
 struct folder_state;
 struct request;
 void sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total);
+/* Progress that also counts bytes (REQ_FETCH_NEW). */
+void sink_progress_bytes(struct reply_sink *sink, uint64_t done, uint64_t total,
+    uint64_t bytes, uint64_t total_bytes);
 void sink_folders(struct reply_sink *sink, GPtrArray *folders);
 void sink_folder(struct reply_sink *sink, struct folder_state *folder);
 void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
@@ -81,6 +84,12 @@ struct backend_ops {
 	 * (enum msg_flag) on message req->uid of req->folder.
 	 */
 	backend_op *set_flags;
+	/*
+	 * May be NULL. POP3: download new mail into the account's local
+	 * store (sink_progress_bytes() as it goes: messages and bytes done
+	 * of the new ones), delete on the server what is due.
+	 */
+	backend_op *fetch_new;
 };
 
 /* How to reach a server: made by core from the account's options. */

@@ -21,6 +21,7 @@ enum request_kind {
 	REQ_FETCH_MESSAGE, /* the shown text of uid in folder; marks it seen */
 	REQ_SAVE_PART,	   /* fetch one part of uid and write it to path */
 	REQ_SET_FLAGS,	   /* add and remove flags of uid in folder */
+	REQ_FETCH_NEW,	   /* POP3: download new mail into the local store */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -199,6 +200,8 @@ struct reply {
 	 */
 	char *fingerprint;
 	char *account; /* the worker's name; owned */
+	/* REPLY_PROGRESS of REQ_FETCH_NEW: bytes of done, of total. */
+	uint64_t bytes, total_bytes;
 };
 
 struct request *request_new(enum request_kind kind);

@@ -168,6 +168,20 @@ sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total)
 }
 
 void
+sink_progress_bytes(struct reply_sink *sink, uint64_t done, uint64_t total,
+    uint64_t bytes, uint64_t total_bytes)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_PROGRESS);
+
+	reply->done = done;
+	reply->total = total;
+	reply->bytes = bytes;
+	reply->total_bytes = total_bytes;
+	reply_push(sink->worker->rq, reply);
+}
+
+void
 sink_folders(struct reply_sink *sink, GPtrArray *folders)
 {
 	struct reply *reply =
@@ -271,6 +285,11 @@ run_request(struct worker *w, struct request *req)
 		if (ops->size >=
 		    offsetof(struct backend_ops, set_flags) + sizeof(void *))
 			op = ops->set_flags;
+		break;
+	case REQ_FETCH_NEW:
+		if (ops->size >=
+		    offsetof(struct backend_ops, fetch_new) + sizeof(void *))
+			op = ops->fetch_new;
 		break;
 	case REQ_QUIT:
 		g_assert_not_reached();

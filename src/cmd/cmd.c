@@ -109,6 +109,13 @@ cmd_cancel(struct core *core)
 		ui_message("nothing to cancel");
 }
 
+/* G: download the POP3 accounts' new mail; keys keep working meanwhile. */
+static void
+cmd_fetch_mail(struct core *core)
+{
+	core_fetch_mail(core, true);
+}
+
 static void
 cmd_redraw(struct core *core)
 {
@@ -851,6 +858,7 @@ static const struct cmd_entry table[] = {
 	{ "display-message", cmd_display_message, "show the selected message" },
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
 	{ "exit",           cmd_exit,           "leave this screen" },
+	{ "fetch-mail",     cmd_fetch_mail,     "download new mail of the POP3 accounts" },
 	{ "first-entry",    cmd_first_entry,    "go to the first line" },
 	{ "folder-list",    cmd_folder_list,    "list the folders of every account" },
 	{ "help",           cmd_help,           "show the keys of this screen" },

@@ -71,6 +71,7 @@ static const struct binding bindings[] = {
 	{ "generic",  ':',                      "enter-command" },
 	{ "generic",  CTRL('L'),                "redraw-screen" },
 	{ "generic",  CTRL('G'),                "cancel" },
+	{ "generic",  'G',                      "fetch-mail" },
 	{ "generic",  'j',                      "next-entry" },
 	{ "generic",  UI_KEY_DOWN,      "next-entry" },
 	{ "generic",  'k',                      "previous-entry" },

@@ -33,6 +33,7 @@ account_free(struct account *acc)
 	for (unsigned k = 0; k < CORE_FILL_CONNECTIONS; k++)
 		worker_free(acc->fill_workers[k]);
 	worker_free(acc->worker);
+	worker_free(acc->pop_worker);
 	if (acc->folders != NULL)
 		g_ptr_array_unref(acc->folders);
 	g_free(acc->name);
@@ -545,6 +546,124 @@ core_list_all_folders(struct core *core)
 		core_list_folders(core, core->accounts->pdata[i]);
 }
 
+static void
+on_fetched(const struct reply *reply, void *data)
+{
+	struct account *acc = data;
+	struct core *core = acc->core;
+	int64_t now = g_get_monotonic_time();
+
+	if (reply->kind == REPLY_PROGRESS) {
+		acc->fetch_done = reply->done;
+		/* The message line follows at most five times a second. */
+		if (reply->total > 0 &&
+		    (now - acc->fetch_shown >= 200000 ||
+			reply->done == reply->total)) {
+			double secs = (double)(now - acc->fetch_started) / 1e6;
+			g_autofree char *got = g_format_size(reply->bytes);
+			g_autofree char *all =
+			    g_format_size(reply->total_bytes);
+			g_autofree char *rate = g_format_size(secs > 0.05
+				? (guint64)((double)reply->bytes / secs)
+				: 0);
+
+			acc->fetch_shown = now;
+			core_notice(core,
+			    "%s: fetching %" G_GUINT64_FORMAT
+			    "/%" G_GUINT64_FORMAT " messages, %s of %s, %s/s",
+			    acc->name, reply->done, reply->total, got, all,
+			    rate);
+		}
+		return;
+	}
+	acc->fetch_id = 0;
+	acc->fetch_ended = now;
+	if (reply->kind == REPLY_DONE) {
+		if (acc->fetch_done > 0)
+			core_notice(core,
+			    "%s: %" G_GUINT64_FORMAT " new message%s",
+			    acc->name, acc->fetch_done,
+			    acc->fetch_done == 1 ? "" : "s");
+		else if (acc->fetch_asked)
+			core_notice(core, "%s: no new messages", acc->name);
+	} else if (reply->kind == REPLY_ERROR) {
+		core_status(core, "%s", reply->error->message);
+	} else if (reply->kind == REPLY_UNSUPPORTED) {
+		core_status(core, "%s: this account cannot fetch mail",
+		    acc->name);
+	}
+	/* What was delivered is in the local store: views reload it. */
+	core_changed(core);
+}
+
+static void
+fetch_account(struct core *core, struct account *acc, bool by_user)
+{
+	if (acc->kind != ACCOUNT_POP || acc->url == NULL)
+		return;
+	if (acc->fetch_id != 0) {
+		if (by_user)
+			core_notice(core, "%s: already fetching", acc->name);
+		return;
+	}
+	acc->core = core;
+	if (acc->pop_worker == NULL) {
+		struct backend *be = driver_for(acc);
+		g_autofree char *name = NULL;
+
+		if (be == NULL) {
+			core_status(core, "%s: no driver for %s", acc->name,
+			    account_kind_name(acc));
+			acc->fetch_ended = g_get_monotonic_time();
+			return;
+		}
+		name = g_strdup_printf("%s (fetch)", acc->name);
+		acc->pop_worker = worker_new(name, be, core->rq);
+	}
+	acc->fetch_asked = by_user;
+	acc->fetch_done = 0;
+	acc->fetch_started = g_get_monotonic_time();
+	acc->fetch_shown = 0;
+	acc->fetch_id = worker_post(acc->pop_worker, request_new(REQ_FETCH_NEW),
+	    on_fetched, acc);
+}
+
+void
+core_fetch_mail(struct core *core, bool by_user)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < core->accounts->len; i++) {
+		struct account *acc = core->accounts->pdata[i];
+
+		if (acc->kind == ACCOUNT_POP) {
+			fetch_account(core, acc, by_user);
+			n++;
+		}
+	}
+	if (n == 0 && by_user)
+		core_status(core, "no POP3 account to fetch mail for");
+}
+
+void
+core_fetch_tick(struct core *core)
+{
+	int64_t now = g_get_monotonic_time();
+
+	for (guint i = 0; i < core->accounts->len; i++) {
+		struct account *acc = core->accounts->pdata[i];
+		long every;
+
+		if (acc->kind != ACCOUNT_POP || acc->fetch_id != 0 ||
+		    acc->fetch_ended == 0)
+			continue;
+		every = opt_number(acc->opts, "pop_check_interval");
+		if (every > 0 &&
+		    now - acc->fetch_ended >= every * G_USEC_PER_SEC)
+			fetch_account(core, acc, false);
+	}
+}
+
 void
 core_connect_all(struct core *core)
 {
@@ -552,6 +671,9 @@ core_connect_all(struct core *core)
 		struct account *acc = core->accounts->pdata[i];
 		struct backend *be;
 
+		/* A POP3 account fetches at start; its folders are local. */
+		if (acc->kind == ACCOUNT_POP && acc->fetch_ended == 0)
+			fetch_account(core, acc, false);
 		if (acc->kind != ACCOUNT_IMAP || acc->url == NULL)
 			continue;
 		if (acc->worker != NULL) {

@@ -69,6 +69,17 @@ struct account {
 	char *error; /* the last connect or listing failure, else NULL */
 	/* The folder list waits for the first screen (core_screen_ready). */
 	bool list_wanted;
+	/*
+	 * POP3: the connection that downloads (REQ_FETCH_NEW), apart from
+	 * the worker that serves the local folders; NULL until first used.
+	 */
+	struct worker *pop_worker;
+	uint64_t fetch_id;     /* the fetch under way; 0: none */
+	bool fetch_asked;      /* by the user (G): say so even if none came */
+	int64_t fetch_started; /* monotonic µs, of the fetch under way */
+	int64_t fetch_ended;   /* monotonic µs of the last end; 0: never */
+	int64_t fetch_shown;   /* monotonic µs of the last progress shown */
+	uint64_t fetch_done;   /* messages delivered by the fetch under way */
 };
 
 /* Called when the model changed and views should redraw. */
@@ -216,6 +227,16 @@ void core_status(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Record a notice (not an error) for the message line. */
 void core_notice(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/*
+ * POP3 accounts: download new mail now, on each account's download
+ * connection (one fetch at a time per account). Progress (count, bytes,
+ * rate) goes to the message line; when messages came, a notice says how
+ * many and the views are told the model changed (the local folders
+ * reload). by_user: say "no new messages" too.
+ */
+void core_fetch_mail(struct core *core, bool by_user);
+/* Once a second: fetch the POP3 accounts whose pop_check_interval passed. */
+void core_fetch_tick(struct core *core);
 /*
  * A new driver instance for a server account (IMAP or POP), made as its
  * workers' are; NULL for a local account or a scheme with no driver.

@@ -4,16 +4,17 @@
 # afterwards (pop_delete), nothing downloaded twice, pop_keep_days keeps the
 # new ones and deletes the old, pop_max_size stores big ones' headers only
 # and keeps them on the server, an STLS reply with injected data is
-# refused before any credential is sent.
+# refused before any credential is sent. In the interface: fetch at start,
+# G with progress (count, bytes, rate) while keys work, pop_check_interval.
 set -euo pipefail
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
 
-e2e_require dovecot python3 sqlite3
+e2e_require dovecot python3 sqlite3 tmux
 if [ -z "${SKUA:-}" ] || [ ! -x "$SKUA" ]; then
 	tap_skip_all "SKUA does not name a built skua binary"
 fi
 scale=${E2E_TIMEOUT_SCALE:-1}
-dovecot_start alice bob carol
+dovecot_start alice bob carol dave
 export HOME=$E2E_HOME XDG_DATA_HOME=$E2E_HOME/.local/share
 
 # write_rc NAME FOLDER-URL USER [EXTRA-LINE...]
@@ -77,6 +78,13 @@ tap_is "$perm" 600 "delivered files are private (0600)"
 fetch alice
 tap_like "$out" '^alice: 0 new messages' "a second run downloads nothing"
 tap_is "$(count_files "$store")" 500 "and the store still has 500 files"
+
+# Two fetches of one account at once: the second refuses (no duplicate).
+lockf=$XDG_DATA_HOME/skua/pop/alice.sqlite.lock
+rc=0
+err=$(flock -x "$lockf" "$SKUA" --fetch -F "$E2E_TMP/alice.rc" 2>&1 >/dev/null) || rc=$?
+tap_like "$rc $err" "^1 skua: alice: another skua is fetching this account's mail now" \
+	"a fetch while another holds the account's lock refuses, saying why"
 
 # New mail after a run: only it is fetched.
 mail_generate alice INBOX 3 12 >/dev/null
@@ -185,5 +193,43 @@ if grep -Eq '^(USER|PASS|AUTH)' "$E2E_TMP/fake.log"; then
 else
 	tap_ok "no credentials were sent"
 fi
+
+# --- in the interface: fetch at start, G with progress, the interval ------
+mail_generate dave INBOX 40 16 >/dev/null
+write_rc dave "pops://dave@127.0.0.1:$PORT_POP3S/" dave "set pop_check_interval = 0"
+dstore=$XDG_DATA_HOME/skua/mail/dave
+tmux_start ui 120 30 "$SKUA" -F "$E2E_TMP/dave.rc"
+tap_check "at start a POP3 account fetches: a notice says how many came" \
+	tmux_wait_for ui 'dave: 40 new messages' $((15 * scale))
+tap_is "$(count_files "$dstore")" 40 "40 files in the local store"
+mail_generate dave INBOX 1500 17 >/dev/null
+tmux_send ui G
+tmux_send ui '?'
+if tmux_wait_for ui 'dave: fetching [0-9]+/1500 messages, .* of .*, .*/s' $((15 * scale)); then
+	tap_ok "G: progress with count, bytes and rate on the message line"
+else
+	tap_fail "G: progress with count, bytes and rate on the message line"
+fi
+tap_check "keys work meanwhile: ? shows the help with G" \
+	tmux_wait_for ui 'G +fetch-mail' $((10 * scale))
+tap_check "the end: a notice says 1500 new messages" \
+	tmux_wait_for ui 'dave: 1500 new messages' $((60 * scale))
+tap_is "$(count_files "$dstore")" 1540 "1540 files in the local store"
+tmux_send ui q
+tmux_send ui G
+tap_check "G with nothing new says so" tmux_wait_for ui 'dave: no new messages' $((15 * scale))
+tmux_send ui q
+tmux_wait_exit ui $((10 * scale)) >/dev/null || true
+
+write_rc dave "pops://dave@127.0.0.1:$PORT_POP3S/" dave "set pop_check_interval = 2"
+tmux_start ui2 120 30 "$SKUA" -F "$E2E_TMP/dave.rc"
+tap_check "a second instance starts (its start fetch finds nothing)" \
+	tmux_wait_for ui2 'dave' $((10 * scale))
+sleep 1
+mail_generate dave INBOX 3 18 >/dev/null
+tap_check "pop_check_interval = 2: new mail comes by itself" \
+	tmux_wait_for ui2 'dave: 3 new messages' $((20 * scale))
+tap_is "$(count_files "$dstore")" 1543 "1543 files in the local store"
+tmux_send ui2 q
 
 tap_done

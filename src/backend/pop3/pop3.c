@@ -29,9 +29,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libetpan/libetpan.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend/backend.h"
 #include "backend/maildir/deliver.h"
@@ -446,6 +449,40 @@ download(struct pop3 *d, struct uidl_store *st, const char *server,
 	return uidl_store_done(st, server, info->msg_uidl, *partial, err);
 }
 
+/*
+ * Two fetches of one account at once (the interface's and a cron job's
+ * skua --fetch) would both see a message as new and deliver it twice: a
+ * fetch holds an exclusive lock on "<state file>.lock" (flock, so a killed
+ * process never leaves it held). Returns the locked fd, or -1 with err.
+ */
+static int
+lock_account(const struct pop3 *d, GError **err)
+{
+	g_autofree char *path = g_strconcat(d->state, ".lock", NULL);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot open %s: %s", path, g_strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EWOULDBLOCK)
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "%s: another skua is fetching this account's mail "
+			    "now; try again when it is done",
+			    d->account);
+		else
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot lock %s: %s", path, g_strerror(e));
+		return -1;
+	}
+	return fd;
+}
+
 static bool
 delete_due(const struct pop3 *d, const struct uidl_row *row, int64_t now)
 {
@@ -469,6 +506,7 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 	unsigned deleted = 0;
 	int64_t now = (int64_t)time(NULL);
 	bool ok = false;
+	int lock;
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -483,9 +521,14 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 			return false;
 		}
 	}
-	st = uidl_store_open(d->state, err);
-	if (st == NULL)
+	lock = lock_account(d, err);
+	if (lock < 0)
 		return false;
+	st = uidl_store_open(d->state, err);
+	if (st == NULL) {
+		close(lock);
+		return false;
+	}
 	if (!pop3_connect(d, err))
 		goto out;
 	r = mailpop3_list(d->session, &list);
@@ -566,7 +609,32 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 out:
 	disconnect(d);
 	uidl_store_close(st);
+	close(lock); /* releases the lock */
 	return ok;
+}
+
+static void
+sink_fetch_progress(void *data, unsigned done, unsigned total, uint64_t bytes,
+    uint64_t total_bytes)
+{
+	sink_progress_bytes(data, done, total, bytes, total_bytes);
+}
+
+/* REQ_FETCH_NEW on the account's download worker. */
+static bool
+pop3_fetch_op(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct pop3_result res;
+
+	(void)req;
+	if (!pop3_fetch(be, sink_fetch_progress, sink, &res, err))
+		return false;
+	log_info("%s: fetched %u messages (%" G_GUINT64_FORMAT
+		 " bytes), deleted %u, %u left on the server",
+	    pop3_of(be)->account, res.fetched, res.bytes, res.deleted,
+	    res.left);
+	return true;
 }
 
 static void
@@ -605,6 +673,7 @@ static const struct backend_ops pop3_ops = {
 	.caps = BACKEND_CAP_REMOTE,
 	.free = pop3_free,
 	.interrupt = pop3_interrupt,
+	.fetch_new = pop3_fetch_op,
 };
 
 struct backend *
