@@ -192,3 +192,9 @@ uidl_store_commit(struct uidl_store *st, GError **err)
 {
 	return exec(st, "COMMIT", err);
 }
+
+void
+uidl_store_rollback(struct uidl_store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}

@@ -50,4 +50,6 @@ bool uidl_store_forget(struct uidl_store *st, const char *server,
 /* Group changes into one transaction (fewer syncs). */
 bool uidl_store_begin(struct uidl_store *st, GError **err);
 bool uidl_store_commit(struct uidl_store *st, GError **err);
+/* Drop the open transaction (after a failed change). */
+void uidl_store_rollback(struct uidl_store *st);
 #endif

@@ -41,8 +41,8 @@ test_deliver(void)
 	/* A stale tmp file of the same name (a killed run) is replaced. */
 	tmp = g_build_filename(md, "tmp", name, NULL);
 	g_assert_true(g_file_set_contents(tmp, "partial", -1, NULL));
-	g_assert_true(
-	    maildir_deliver(md, name, msg, sizeof(msg) - 1, true, &error));
+	g_assert_true(maildir_deliver(md, name, msg, sizeof(msg) - 1,
+	    MAILDIR_CRLF, &error));
 	g_assert_no_error(error);
 	g_assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
 	dst = g_build_filename(md, "new", name, NULL);
@@ -53,7 +53,7 @@ test_deliver(void)
 	g_assert_true(maildir_has(md, name));
 
 	/* Never replaces a delivered message. */
-	g_assert_false(maildir_deliver(md, name, "other", 5, false, &error));
+	g_assert_false(maildir_deliver(md, name, "other", 5, 0, &error));
 	g_assert_nonnull(error);
 	g_clear_error(&error);
 	g_free(text);
@@ -72,8 +72,19 @@ test_deliver(void)
 		g_assert_false(maildir_has(md, pre));
 		g_unlink(cur);
 	}
-	g_assert_false(maildir_deliver(md, "../evil", "x", 1, false, &error));
+	g_assert_false(maildir_deliver(md, "../evil", "x", 1, 0, &error));
 	g_clear_error(&error);
+	/* Without the directory sync, then with it: there, unchanged. */
+	g_assert_true(maildir_deliver(md, name2, "a\r\nb", 4,
+	    MAILDIR_NO_DIR_SYNC, &error));
+	g_assert_true(maildir_sync_new(md, &error));
+	g_assert_no_error(error);
+	g_free(dst);
+	dst = g_build_filename(md, "new", name2, NULL);
+	g_free(text);
+	text = read_file(dst, &len);
+	g_assert_cmpstr(text, ==, "a\r\nb");
+	g_unlink(dst);
 	{
 		g_autofree char *p = g_build_filename(md, "cur", NULL);
 

@@ -122,8 +122,16 @@ fsync_dir(const char *dir, GError **err)
 }
 
 bool
+maildir_sync_new(const char *dir, GError **err)
+{
+	g_autofree char *newdir = g_build_filename(dir, "new", NULL);
+
+	return fsync_dir(newdir, err);
+}
+
+bool
 maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
-    bool crlf, GError **err)
+    unsigned flags, GError **err)
 {
 	g_autofree char *tmp = g_build_filename(dir, "tmp", name, NULL);
 	g_autofree char *newdir = g_build_filename(dir, "new", NULL);
@@ -141,7 +149,7 @@ maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return io_error(err, "cannot create", tmp);
-	if (!write_data(fd, data, len, crlf)) {
+	if (!write_data(fd, data, len, (flags & MAILDIR_CRLF) != 0)) {
 		io_error(err, "cannot write", tmp);
 		goto fail;
 	}
@@ -161,6 +169,8 @@ maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
 		goto fail;
 	}
 	unlink(tmp);
+	if (flags & MAILDIR_NO_DIR_SYNC)
+		return true;
 	return fsync_dir(newdir, err);
 fail:
 	if (fd >= 0)

@@ -20,13 +20,24 @@ bool maildir_ensure(const char *dir, GError **err);
  * as \057 and \072). Caller frees.
  */
 char *maildir_unique_name(void);
+enum maildir_deliver_flags {
+	/* Turn CRLF line ends into LF (the Maildir convention). */
+	MAILDIR_CRLF = 1 << 0,
+	/*
+	 * Leave the fsync of new/ to the caller (maildir_sync_new()), who
+	 * delivers several messages and syncs once before relying on them.
+	 */
+	MAILDIR_NO_DIR_SYNC = 1 << 1,
+};
 /*
  * Write len bytes of data as dir/tmp/name, fsync it, rename it to
- * dir/new/name and fsync new/. crlf: turn CRLF line ends into LF (the
- * Maildir convention). A file of that name in tmp/ is replaced.
+ * dir/new/name and fsync new/ (flags: enum maildir_deliver_flags). A file
+ * of that name in tmp/ is replaced.
  */
 bool maildir_deliver(const char *dir, const char *name, const char *data,
-    size_t len, bool crlf, GError **err);
+    size_t len, unsigned flags, GError **err);
+/* fsync dir/new/: the renames into it are durable once it returns. */
+bool maildir_sync_new(const char *dir, GError **err);
 /* Whether name was delivered: new/name, or cur/name or cur/name:2,... */
 bool maildir_has(const char *dir, const char *name);
 /* Remove a leftover dir/tmp/name, if any. */

@@ -12,6 +12,10 @@
  *   2. RETR, write tmp/N, fsync it, rename (link) it to new/N, fsync new/;
  *   3. mark the row DONE (committed);
  *   4. DELE if due; QUIT only at the end (the server deletes on QUIT).
+ * Messages go in batches (fetch_batch): step 1 for the whole batch in one
+ * transaction, step 2 per message with one fsync of new/ for the batch,
+ * step 3 in one transaction, step 4; each step still ends before the next
+ * starts for every message of the batch, so the argument below holds.
  * A crash before 2 ends leaves a PENDING row whose file is not in new/ or
  * cur/: the next run forgets the row, removes tmp/N and downloads the
  * message again (it is still on the server: no DELE was sent, and a DELE
@@ -411,42 +415,108 @@ partial_text(const char *top, size_t len, uint32_t size, size_t *out_len)
 	return out;
 }
 
-/* Download message info into the store; true when recorded DONE. */
+/* New messages are fetched in batches of this many (see fetch_batch). */
+#define BATCH 64
+
+/* A message of a batch. */
+struct item {
+	struct mailpop3_msg_info *info;
+	char *name; /* its Maildir file name */
+	bool partial;
+};
+
+/* RETR (or TOP n 0) it and write it into new/, not yet syncing new/. */
 static bool
-download(struct pop3 *d, struct uidl_store *st, const char *server,
-    const struct mailpop3_msg_info *info, bool *partial, GError **err)
+deliver_one(struct pop3 *d, struct item *it, GError **err)
 {
-	g_autofree char *name = maildir_unique_name();
+	const unsigned flags = MAILDIR_CRLF | MAILDIR_NO_DIR_SYNC;
 	char *text = NULL;
 	size_t len = 0;
 	bool ok;
 	int r;
 
-	*partial = d->max_size > 0 && info->msg_size > (uint32_t)d->max_size;
-	if (!uidl_store_pending(st, server, info->msg_uidl, name,
-		(int64_t)time(NULL), err))
-		return false;
-	if (*partial)
-		r = mailpop3_top(d->session, info->msg_index, 0, &text, &len);
+	if (it->partial)
+		r = mailpop3_top(d->session, it->info->msg_index, 0, &text,
+		    &len);
 	else
-		r = mailpop3_retr(d->session, info->msg_index, &text, &len);
-	if (!check(d, r, *partial ? "TOP" : "RETR", err))
+		r = mailpop3_retr(d->session, it->info->msg_index, &text, &len);
+	if (!check(d, r, it->partial ? "TOP" : "RETR", err))
 		return false;
-	if (*partial) {
+	if (it->partial) {
 		size_t plen;
-		char *p = partial_text(text, len, info->msg_size, &plen);
+		char *p = partial_text(text, len, it->info->msg_size, &plen);
 
-		ok = maildir_deliver(d->local_store, name, p, plen, true, err);
+		ok = maildir_deliver(d->local_store, it->name, p, plen, flags,
+		    err);
 		g_free(p);
 		mailpop3_top_free(text);
 	} else {
-		ok =
-		    maildir_deliver(d->local_store, name, text, len, true, err);
+		ok = maildir_deliver(d->local_store, it->name, text, len, flags,
+		    err);
 		mailpop3_retr_free(text);
 	}
-	if (!ok)
+	return ok;
+}
+
+/*
+ * One batch of new messages, with three syncs of the state and the
+ * directory for the whole batch instead of per message: the PENDING rows
+ * of all of them in one transaction; then each message to tmp/, fsync,
+ * into new/; one fsync of new/; the rows DONE in one transaction. Every
+ * row is durable before its file is renamed and every rename before its
+ * row says DONE, which is all the argument at the top needs. *delivered:
+ * how many of items made it into new/ (their rows may still be PENDING
+ * on failure: the next run settles them).
+ */
+static bool
+fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
+    GArray *items, unsigned *delivered, GError **err)
+{
+	int64_t now = (int64_t)time(NULL);
+	GError *error = NULL;
+
+	*delivered = 0;
+	if (!uidl_store_begin(st, err))
 		return false;
-	return uidl_store_done(st, server, info->msg_uidl, *partial, err);
+	for (guint i = 0; i < items->len; i++) {
+		struct item *it = &g_array_index(items, struct item, i);
+
+		if (!uidl_store_pending(st, server, it->info->msg_uidl,
+			it->name, now, err)) {
+			uidl_store_rollback(st);
+			return false;
+		}
+	}
+	if (!uidl_store_commit(st, err))
+		return false;
+	for (guint i = 0; i < items->len; i++) {
+		if (!deliver_one(d, &g_array_index(items, struct item, i),
+			&error))
+			break;
+		(*delivered)++;
+	}
+	/* What is in new/ is made durable even when the batch broke off. */
+	if (*delivered > 0 && !maildir_sync_new(d->local_store, err)) {
+		g_clear_error(&error);
+		*delivered = 0;
+		return false;
+	}
+	if (error != NULL) {
+		g_propagate_error(err, error);
+		return false;
+	}
+	if (!uidl_store_begin(st, err))
+		return false;
+	for (guint i = 0; i < items->len; i++) {
+		struct item *it = &g_array_index(items, struct item, i);
+
+		if (!uidl_store_done(st, server, it->info->msg_uidl,
+			it->partial, err)) {
+			uidl_store_rollback(st);
+			return false;
+		}
+	}
+	return uidl_store_commit(st, err);
 }
 
 /*
@@ -481,6 +551,14 @@ lock_account(const struct pop3 *d, GError **err)
 		return -1;
 	}
 	return fd;
+}
+
+static void
+clear_item(gpointer p)
+{
+	struct item *it = p;
+
+	g_free(it->name);
 }
 
 static bool
@@ -565,46 +643,81 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 	}
 	if (progress != NULL)
 		progress(data, 0, todo->len, 0, total_bytes);
-	for (unsigned i = 0; i < carray_count(list); i++) {
-		struct mailpop3_msg_info *info = carray_get(list, i);
-		struct uidl_row *row;
+	for (guint b = 0; b < todo->len; b += BATCH) {
+		g_autoptr(GArray) items =
+		    g_array_new(FALSE, TRUE, sizeof(struct item));
+		unsigned delivered = 0;
+		bool batch_ok;
 
-		if (info == NULL)
-			continue;
-		row = g_hash_table_lookup(rows, info->msg_uidl);
-		if (row == NULL) {
-			bool partial;
+		g_array_set_clear_func(items, clear_item);
+		for (guint i = b; i < todo->len && i < b + BATCH; i++) {
+			struct item it = { 0 };
 
-			if (!download(d, st, server, info, &partial, err))
-				goto out;
-			row = g_new0(struct uidl_row, 1);
+			it.info = todo->pdata[i];
+			it.name = maildir_unique_name();
+			it.partial = d->max_size > 0 &&
+			    it.info->msg_size > (uint32_t)d->max_size;
+			g_array_append_val(items, it);
+		}
+		batch_ok = fetch_batch(d, st, server, items, &delivered, err);
+		for (guint i = 0; i < delivered; i++) {
+			struct item *it = &g_array_index(items, struct item, i);
+			struct uidl_row *row = g_new0(struct uidl_row, 1);
+
 			row->state = UIDL_DONE;
-			row->partial = partial;
+			row->partial = it->partial;
 			row->fetched = now;
-			g_hash_table_insert(rows, g_strdup(info->msg_uidl),
+			g_hash_table_insert(rows, g_strdup(it->info->msg_uidl),
 			    row);
 			res->fetched++;
-			res->bytes += info->msg_size;
-			if (partial)
+			res->bytes += it->info->msg_size;
+			if (it->partial)
 				res->partial++;
 			if (progress != NULL)
 				progress(data, res->fetched, todo->len,
 				    res->bytes, total_bytes);
 		}
-		if (delete_due(d, row, now)) {
-			r = mailpop3_dele(d->session, info->msg_index);
+		if (!batch_ok)
+			goto out;
+		/* Their files and rows are durable: DELE what is due. */
+		for (guint i = 0; i < items->len; i++) {
+			struct item *it = &g_array_index(items, struct item, i);
+
+			if (!delete_due(d,
+				g_hash_table_lookup(rows, it->info->msg_uidl),
+				now))
+				continue;
+			r = mailpop3_dele(d->session, it->info->msg_index);
 			if (!check(d, r, "DELE", err))
 				goto out;
 			deleted++;
 		}
 	}
+	/* Messages downloaded by an earlier run whose time has come. */
+	for (unsigned i = 0; i < carray_count(list); i++) {
+		struct mailpop3_msg_info *info = carray_get(list, i);
+		struct uidl_row *row;
+
+		if (info == NULL || info->msg_deleted)
+			continue;
+		row = g_hash_table_lookup(rows, info->msg_uidl);
+		if (row == NULL || !delete_due(d, row, now))
+			continue;
+		r = mailpop3_dele(d->session, info->msg_index);
+		if (!check(d, r, "DELE", err))
+			goto out;
+		deleted++;
+	}
+	/* QUIT frees the list (libetpan's): count what stays before it. */
+	res->left = carray_count(list) - deleted;
+	list = NULL;
 	r = mailpop3_quit(d->session);
 	if (r != MAILPOP3_NO_ERROR) {
+		res->left = 0;
 		check(d, r, "QUIT", err);
 		goto out;
 	}
 	res->deleted = deleted;
-	res->left = carray_count(list) - deleted;
 	ok = true;
 out:
 	disconnect(d);
