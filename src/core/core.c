@@ -579,6 +579,10 @@ on_fetched(const struct reply *reply, void *data)
 	acc->fetch_id = 0;
 	acc->fetch_ended = now;
 	if (reply->kind == REPLY_DONE) {
+		if (acc->state == ACCOUNT_FAILED) {
+			acc->state = ACCOUNT_IDLE;
+			g_clear_pointer(&acc->error, g_free);
+		}
 		if (acc->fetch_done > 0)
 			core_notice(core,
 			    "%s: %" G_GUINT64_FORMAT " new message%s",
@@ -587,7 +591,17 @@ on_fetched(const struct reply *reply, void *data)
 		else if (acc->fetch_asked)
 			core_notice(core, "%s: no new messages", acc->name);
 	} else if (reply->kind == REPLY_ERROR) {
-		core_status(core, "%s", reply->error->message);
+		/*
+		 * The accounts view keeps it; the message line only for G,
+		 * so a server that is down does not cover the screen's own
+		 * messages at start and every pop_check_interval.
+		 */
+		g_free(acc->error);
+		acc->error = g_strdup(reply->error->message);
+		acc->state = ACCOUNT_FAILED;
+		log_warn("%s", reply->error->message);
+		if (acc->fetch_asked)
+			core_status(core, "%s", reply->error->message);
 	} else if (reply->kind == REPLY_UNSUPPORTED) {
 		core_status(core, "%s: this account cannot fetch mail",
 		    acc->name);

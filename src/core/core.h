@@ -232,7 +232,9 @@ void core_notice(struct core *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
  * connection (one fetch at a time per account). Progress (count, bytes,
  * rate) goes to the message line; when messages came, a notice says how
  * many and the views are told the model changed (the local folders
- * reload). by_user: say "no new messages" too.
+ * reload). A failure goes to the account's state and error (the accounts
+ * view); by_user (G) also puts it, or "no new messages", on the message
+ * line.
  */
 void core_fetch_mail(struct core *core, bool by_user);
 /* Once a second: fetch the POP3 accounts whose pop_check_interval passed. */

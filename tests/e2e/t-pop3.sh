@@ -231,5 +231,17 @@ tap_check "pop_check_interval = 2: new mail comes by itself" \
 	tmux_wait_for ui2 'dave: 3 new messages' $((20 * scale))
 tap_is "$(count_files "$dstore")" 1543 "1543 files in the local store"
 tmux_send ui2 q
+tmux_wait_exit ui2 $((10 * scale)) >/dev/null || true
+
+# A fetch that fails: at start it shows on the account's line (the message
+# line stays for the screen's own messages); G says it on the message line.
+write_rc dave "pops://dave@127.0.0.1:$PORT_POP3S/" bob
+tmux_start ui3 120 30 "$SKUA" -F "$E2E_TMP/dave.rc"
+tap_check "a start fetch that fails: the accounts screen says why" \
+	tmux_wait_for ui3 "^  dave +pops .*login as 'dave' refused" $((15 * scale))
+tmux_send ui3 G
+tap_check "G that fails: the message line says why" \
+	tmux_wait_for ui3 "^dave: login as 'dave' refused" $((15 * scale))
+tmux_send ui3 q
 
 tap_done
