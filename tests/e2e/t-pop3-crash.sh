@@ -57,6 +57,10 @@ PY
 }
 
 # --- kill -9 at 20 random moments ----------------------------------------
+local_count() {
+	(find "$E2E_TMP/store-alice/new" -type f 2>/dev/null || true) | wc -l
+}
+
 mail_generate alice INBOX 2000 21 >/dev/null
 write_rc alice alice
 seed=${E2E_SEED:-$$}
@@ -66,8 +70,21 @@ completed=0
 for ((k = 0; k < 20; k++)); do
 	"$SKUA" --fetch -F "$E2E_TMP/alice.rc" >/dev/null 2>>"$E2E_TMP/kill.err" &
 	pid=$!
-	# 30 to 530 ms: inside the download (a run takes a few seconds).
-	sleep "$(printf '0.%03d' $((30 + RANDOM % 500)))"
+	# Inside the download (a whole run takes about a second, messages land
+	# in new/ 64 at a time): half of the kills 0 to 80 ms after the start
+	# (log-in, listing, the first batch), half once the run's first batch
+	# is local, then 0 to 30 ms more.
+	if ((RANDOM % 2)); then
+		target=$(($(local_count) + 1))
+		for ((i = 0; i < 2000 * scale; i++)); do
+			[ "$(local_count)" -ge "$target" ] && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.005
+		done
+		sleep "$(printf '0.%03d' $((RANDOM % 31)))"
+	else
+		sleep "$(printf '0.%03d' $((RANDOM % 81)))"
+	fi
 	if kill -9 "$pid" 2>/dev/null; then
 		wait "$pid" 2>/dev/null || true
 	else

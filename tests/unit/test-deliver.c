@@ -85,6 +85,29 @@ test_deliver(void)
 	text = read_file(dst, &len);
 	g_assert_cmpstr(text, ==, "a\r\nb");
 	g_unlink(dst);
+	/* In steps: tmp/ only until linked, then in new/, tmp/ empty. */
+	{
+		g_autofree char *n3 = maildir_unique_name();
+		char *names[] = { n3 };
+		g_autofree char *t3 = g_build_filename(md, "tmp", n3, NULL);
+		g_autofree char *d3 = g_build_filename(md, "new", n3, NULL);
+
+		g_assert_true(maildir_write_tmp(md, n3, "x\r\ny\r\n", 6,
+		    MAILDIR_CRLF, &error));
+		g_assert_true(g_file_test(t3, G_FILE_TEST_EXISTS));
+		g_assert_false(maildir_has(md, n3));
+		g_assert_true(maildir_sync_tmp(md, names, 1, &error));
+		g_assert_true(maildir_link_new(md, n3, &error));
+		g_assert_true(maildir_sync_new(md, &error));
+		g_assert_no_error(error);
+		g_assert_false(g_file_test(t3, G_FILE_TEST_EXISTS));
+		g_free(text);
+		text = read_file(d3, &len);
+		g_assert_cmpstr(text, ==, "x\ny\n");
+		g_assert_false(maildir_link_new(md, n3, &error));
+		g_clear_error(&error);
+		g_unlink(d3);
+	}
 	{
 		g_autofree char *p = g_build_filename(md, "cur", NULL);
 

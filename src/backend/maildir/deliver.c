@@ -87,22 +87,25 @@ write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/* Write data, CRLF as LF when crlf, in pieces between line ends. */
+/* Write data, CRLF as LF when crlf, in one write (a copy when crlf). */
 static bool
 write_data(int fd, const char *data, size_t len, bool crlf)
 {
-	size_t start = 0;
+	char *buf;
+	size_t n = 0;
+	bool ok;
 
 	if (!crlf)
 		return write_all(fd, data, len);
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (data[i] == '\r' && data[i + 1] == '\n') {
-			if (!write_all(fd, data + start, i - start))
-				return false;
-			start = i + 1; /* the '\n' goes with the next piece */
-		}
+	buf = g_malloc(len > 0 ? len : 1);
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+			continue;
+		buf[n++] = data[i];
 	}
-	return write_all(fd, data + start, len - start);
+	ok = write_all(fd, buf, n);
+	g_free(buf);
+	return ok;
 }
 
 static bool
@@ -129,20 +132,27 @@ maildir_sync_new(const char *dir, GError **err)
 	return fsync_dir(newdir, err);
 }
 
-bool
-maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
-    unsigned flags, GError **err)
+static bool
+valid_name(const char *name, GError **err)
 {
-	g_autofree char *tmp = g_build_filename(dir, "tmp", name, NULL);
-	g_autofree char *newdir = g_build_filename(dir, "new", NULL);
-	g_autofree char *dst = g_build_filename(newdir, name, NULL);
-	int fd;
-
 	if (strchr(name, '/') != NULL || name[0] == '.' || name[0] == '\0') {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 		    "bad Maildir file name '%s'", name);
 		return false;
 	}
+	return true;
+}
+
+/* Create tmp/name with data (a stale one is replaced); fsync when sync. */
+static bool
+write_tmp(const char *dir, const char *name, const char *data, size_t len,
+    unsigned flags, bool sync, GError **err)
+{
+	g_autofree char *tmp = g_build_filename(dir, "tmp", name, NULL);
+	int fd;
+
+	if (!valid_name(name, err))
+		return false;
 	/* A leftover of a killed run may hold this name: start afresh. */
 	if (unlink(tmp) != 0 && errno != ENOENT)
 		return io_error(err, "cannot remove", tmp);
@@ -153,7 +163,7 @@ maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
 		io_error(err, "cannot write", tmp);
 		goto fail;
 	}
-	if (fsync(fd) != 0) {
+	if (sync && fsync(fd) != 0) {
 		io_error(err, "cannot sync", tmp);
 		goto fail;
 	}
@@ -162,21 +172,80 @@ maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
 		io_error(err, "cannot write", tmp);
 		goto fail;
 	}
-	fd = -1;
-	/* Never replace a delivered message: link fails if dst exists. */
-	if (link(tmp, dst) != 0) {
-		io_error(err, "cannot move into new/:", dst);
-		goto fail;
-	}
-	unlink(tmp);
-	if (flags & MAILDIR_NO_DIR_SYNC)
-		return true;
-	return fsync_dir(newdir, err);
+	return true;
 fail:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
 	return false;
+}
+
+bool
+maildir_write_tmp(const char *dir, const char *name, const char *data,
+    size_t len, unsigned flags, GError **err)
+{
+	return write_tmp(dir, name, data, len, flags, false, err);
+}
+
+bool
+maildir_sync_tmp(const char *dir, char *const *names, size_t n, GError **err)
+{
+	g_autofree char *tmpdir = g_build_filename(dir, "tmp", NULL);
+	int fd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return io_error(err, "cannot open", tmpdir);
+	/* One writeback and journal commit for all of them. */
+	if (syncfs(fd) == 0) {
+		close(fd);
+		return true;
+	}
+	close(fd);
+	/* Not there (or it failed): each file on its own. */
+	for (size_t i = 0; i < n; i++) {
+		g_autofree char *p = g_build_filename(tmpdir, names[i], NULL);
+		int f = open(p, O_RDONLY | O_CLOEXEC);
+
+		if (f < 0)
+			return io_error(err, "cannot open", p);
+		if (fsync(f) != 0) {
+			io_error(err, "cannot sync", p);
+			close(f);
+			return false;
+		}
+		close(f);
+	}
+	return true;
+}
+
+bool
+maildir_link_new(const char *dir, const char *name, GError **err)
+{
+	g_autofree char *tmp = g_build_filename(dir, "tmp", name, NULL);
+	g_autofree char *dst = g_build_filename(dir, "new", name, NULL);
+
+	if (!valid_name(name, err))
+		return false;
+	/* Never replace a delivered message: link fails if dst exists. */
+	if (link(tmp, dst) != 0)
+		return io_error(err, "cannot move into new/:", dst);
+	unlink(tmp);
+	return true;
+}
+
+bool
+maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
+    unsigned flags, GError **err)
+{
+	if (!write_tmp(dir, name, data, len, flags, true, err))
+		return false;
+	if (!maildir_link_new(dir, name, err)) {
+		maildir_discard_tmp(dir, name);
+		return false;
+	}
+	if (flags & MAILDIR_NO_DIR_SYNC)
+		return true;
+	return maildir_sync_new(dir, err);
 }
 
 bool

@@ -36,6 +36,17 @@ enum maildir_deliver_flags {
  */
 bool maildir_deliver(const char *dir, const char *name, const char *data,
     size_t len, unsigned flags, GError **err);
+/*
+ * The same in steps, for many messages with few syncs: write each as
+ * tmp/name (no sync), make them all durable with maildir_sync_tmp()
+ * (syncfs(), else an fsync of each), move each into new/ with
+ * maildir_link_new(), then maildir_sync_new() once.
+ */
+bool maildir_write_tmp(const char *dir, const char *name, const char *data,
+    size_t len, unsigned flags, GError **err);
+bool maildir_sync_tmp(const char *dir, char *const *names, size_t n,
+    GError **err);
+bool maildir_link_new(const char *dir, const char *name, GError **err);
 /* fsync dir/new/: the renames into it are durable once it returns. */
 bool maildir_sync_new(const char *dir, GError **err);
 /* Whether name was delivered: new/name, or cur/name or cur/name:2,... */

@@ -425,11 +425,11 @@ struct item {
 	bool partial;
 };
 
-/* RETR (or TOP n 0) it and write it into new/, not yet syncing new/. */
+/* RETR (or TOP n 0) it and write it as tmp/NAME, not yet synced. */
 static bool
-deliver_one(struct pop3 *d, struct item *it, GError **err)
+retrieve_one(struct pop3 *d, struct item *it, GError **err)
 {
-	const unsigned flags = MAILDIR_CRLF | MAILDIR_NO_DIR_SYNC;
+	const unsigned flags = MAILDIR_CRLF;
 	char *text = NULL;
 	size_t len = 0;
 	bool ok;
@@ -446,27 +446,28 @@ deliver_one(struct pop3 *d, struct item *it, GError **err)
 		size_t plen;
 		char *p = partial_text(text, len, it->info->msg_size, &plen);
 
-		ok = maildir_deliver(d->local_store, it->name, p, plen, flags,
+		ok = maildir_write_tmp(d->local_store, it->name, p, plen, flags,
 		    err);
 		g_free(p);
 		mailpop3_top_free(text);
 	} else {
-		ok = maildir_deliver(d->local_store, it->name, text, len, flags,
-		    err);
+		ok = maildir_write_tmp(d->local_store, it->name, text, len,
+		    flags, err);
 		mailpop3_retr_free(text);
 	}
 	return ok;
 }
 
 /*
- * One batch of new messages, with three syncs of the state and the
- * directory for the whole batch instead of per message: the PENDING rows
- * of all of them in one transaction; then each message to tmp/, fsync,
- * into new/; one fsync of new/; the rows DONE in one transaction. Every
- * row is durable before its file is renamed and every rename before its
- * row says DONE, which is all the argument at the top needs. *delivered:
- * how many of items made it into new/ (their rows may still be PENDING
- * on failure: the next run settles them).
+ * One batch of new messages, with four syncs for the whole batch instead
+ * of four per message: the PENDING rows of all of them in one
+ * transaction; each message written to tmp/; one sync of the files
+ * (syncfs); each moved into new/; one fsync of new/; the rows DONE in one
+ * transaction. Every row is durable before its file is moved, every
+ * file's content before its move, every move before its row says DONE,
+ * which is all the argument at the top needs. *delivered: how many of
+ * items made it into new/ (their rows may still be PENDING on failure:
+ * the next run settles them).
  */
 static bool
 fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
@@ -474,6 +475,7 @@ fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
 {
 	int64_t now = (int64_t)time(NULL);
 	GError *error = NULL;
+	GPtrArray *names;
 
 	*delivered = 0;
 	if (!uidl_store_begin(st, err))
@@ -489,18 +491,30 @@ fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
 	}
 	if (!uidl_store_commit(st, err))
 		return false;
+	names = g_ptr_array_new();
 	for (guint i = 0; i < items->len; i++) {
-		if (!deliver_one(d, &g_array_index(items, struct item, i),
-			&error))
+		struct item *it = &g_array_index(items, struct item, i);
+
+		if (!retrieve_one(d, it, &error))
 			break;
+		g_ptr_array_add(names, it->name);
+	}
+	/* What was retrieved is kept even when the batch broke off. */
+	if (names->len > 0 &&
+	    !maildir_sync_tmp(d->local_store, (char *const *)names->pdata,
+		names->len, err))
+		goto fail;
+	for (guint i = 0; i < names->len; i++) {
+		if (!maildir_link_new(d->local_store, names->pdata[i], err))
+			goto fail;
 		(*delivered)++;
 	}
-	/* What is in new/ is made durable even when the batch broke off. */
 	if (*delivered > 0 && !maildir_sync_new(d->local_store, err)) {
-		g_clear_error(&error);
 		*delivered = 0;
-		return false;
+		goto fail;
 	}
+	g_ptr_array_free(names, TRUE);
+	names = NULL;
 	if (error != NULL) {
 		g_propagate_error(err, error);
 		return false;
@@ -517,6 +531,10 @@ fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
 		}
 	}
 	return uidl_store_commit(st, err);
+fail:
+	g_clear_error(&error);
+	g_ptr_array_free(names, TRUE);
+	return false;
 }
 
 /*
