@@ -194,6 +194,20 @@ else
 	tap_ok "no credentials were sent"
 fi
 
+# A server without UIDL (the fake's CAPA has none; starttls = no to reach
+# it): refused before any credential.
+write_rc nouidl "pop://alice@127.0.0.1:$(cat "$E2E_TMP/fake.port")/" alice \
+	"set local_store = \"$E2E_TMP/inject-mail\"" "set starttls = no"
+: >"$E2E_TMP/fake.log"
+fetch nouidl
+tap_like "$rc $err" "^1 skua: nouidl: 127\.0\.0\.1 does not offer UIDL; refusing to download" \
+	"a server without UIDL is refused, saying why"
+if grep -Eq '^(USER|PASS|AUTH)' "$E2E_TMP/fake.log"; then
+	tap_fail "and gets no credentials" "$(cat "$E2E_TMP/fake.log")"
+else
+	tap_ok "and gets no credentials"
+fi
+
 # --- in the interface: fetch at start, G with progress, the interval ------
 mail_generate dave INBOX 40 16 >/dev/null
 write_rc dave "pops://dave@127.0.0.1:$PORT_POP3S/" dave "set pop_check_interval = 0"

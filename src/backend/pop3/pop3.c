@@ -71,7 +71,8 @@ struct pop3 {
 	bool del;
 	long keep_days, max_size;
 
-	mailpop3 *session; /* NULL while disconnected */
+	mailpop3 *session;  /* NULL while disconnected */
+	char response[201]; /* server_text()'s copy */
 	struct net_cancel *cancel;
 };
 
@@ -90,13 +91,23 @@ disconnect(struct pop3 *d)
 	d->session = NULL;
 }
 
+/*
+ * The server's last response text, for messages: controls and bytes
+ * outside printable ASCII made '?', at most 200 bytes (it reaches the
+ * terminal and stderr). Never NULL.
+ */
 static const char *
-server_text(const struct pop3 *d)
+server_text(struct pop3 *d)
 {
-	if (d->session != NULL && d->session->pop3_response != NULL &&
-	    *d->session->pop3_response != '\0')
-		return d->session->pop3_response;
-	return "no response text";
+	const char *r = d->session != NULL ? d->session->pop3_response : NULL;
+	size_t i = 0;
+
+	if (r == NULL || *r == '\0')
+		return "no response text";
+	for (; r[i] != '\0' && i + 1 < sizeof(d->response); i++)
+		d->response[i] = (r[i] >= 0x20 && r[i] < 0x7f) ? r[i] : '?';
+	d->response[i] = '\0';
+	return d->response;
 }
 
 /* Map a libetpan result to an error; a stream error drops the session. */
@@ -336,6 +347,14 @@ pop3_connect(struct pop3 *d, GError **err)
 			goto fail;
 		/* What the server said before TLS may have been forged. */
 		read_caps(d, &caps);
+	}
+	/* Before the credentials: a server we would refuse gets none. */
+	if (caps.known && !caps.uidl) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "%s: %s does not offer UIDL; refusing to download, as skua "
+		    "could not tell new mail from old",
+		    d->account, d->host);
+		goto fail;
 	}
 	if (!login(d, &caps, err))
 		goto fail;
