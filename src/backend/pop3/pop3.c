@@ -439,7 +439,13 @@ partial_text(const char *top, size_t len, uint32_t size, size_t *out_len)
 
 /* A message of a batch. */
 struct item {
-	struct mailpop3_msg_info *info;
+	/*
+	 * Copies of the server's data: a broken connection frees the
+	 * session and its list while the batch is still looked at.
+	 */
+	char *uidl;
+	uint32_t size;
+	unsigned index;
 	char *name; /* its Maildir file name */
 	bool partial;
 };
@@ -455,15 +461,14 @@ retrieve_one(struct pop3 *d, struct item *it, GError **err)
 	int r;
 
 	if (it->partial)
-		r = mailpop3_top(d->session, it->info->msg_index, 0, &text,
-		    &len);
+		r = mailpop3_top(d->session, it->index, 0, &text, &len);
 	else
-		r = mailpop3_retr(d->session, it->info->msg_index, &text, &len);
+		r = mailpop3_retr(d->session, it->index, &text, &len);
 	if (!check(d, r, it->partial ? "TOP" : "RETR", err))
 		return false;
 	if (it->partial) {
 		size_t plen;
-		char *p = partial_text(text, len, it->info->msg_size, &plen);
+		char *p = partial_text(text, len, it->size, &plen);
 
 		ok = maildir_write_tmp(d->local_store, it->name, p, plen, flags,
 		    err);
@@ -502,8 +507,8 @@ fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
 	for (guint i = 0; i < items->len; i++) {
 		struct item *it = &g_array_index(items, struct item, i);
 
-		if (!uidl_store_pending(st, server, it->info->msg_uidl,
-			it->name, now, err)) {
+		if (!uidl_store_pending(st, server, it->uidl, it->name, now,
+			err)) {
 			uidl_store_rollback(st);
 			return false;
 		}
@@ -543,8 +548,7 @@ fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
 	for (guint i = 0; i < items->len; i++) {
 		struct item *it = &g_array_index(items, struct item, i);
 
-		if (!uidl_store_done(st, server, it->info->msg_uidl,
-			it->partial, err)) {
+		if (!uidl_store_done(st, server, it->uidl, it->partial, err)) {
 			uidl_store_rollback(st);
 			return false;
 		}
@@ -596,6 +600,7 @@ clear_item(gpointer p)
 	struct item *it = p;
 
 	g_free(it->name);
+	g_free(it->uidl);
 }
 
 static bool
@@ -690,10 +695,14 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 		for (guint i = b; i < todo->len && i < b + BATCH; i++) {
 			struct item it = { 0 };
 
-			it.info = todo->pdata[i];
+			struct mailpop3_msg_info *info = todo->pdata[i];
+
+			it.uidl = g_strdup(info->msg_uidl);
+			it.size = info->msg_size;
+			it.index = info->msg_index;
 			it.name = maildir_unique_name();
-			it.partial = d->max_size > 0 &&
-			    it.info->msg_size > (uint32_t)d->max_size;
+			it.partial =
+			    d->max_size > 0 && it.size > (uint32_t)d->max_size;
 			g_array_append_val(items, it);
 		}
 		batch_ok = fetch_batch(d, st, server, items, &delivered, err);
@@ -704,10 +713,9 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 			row->state = UIDL_DONE;
 			row->partial = it->partial;
 			row->fetched = now;
-			g_hash_table_insert(rows, g_strdup(it->info->msg_uidl),
-			    row);
+			g_hash_table_insert(rows, g_strdup(it->uidl), row);
 			res->fetched++;
-			res->bytes += it->info->msg_size;
+			res->bytes += it->size;
 			if (it->partial)
 				res->partial++;
 			if (progress != NULL)
@@ -720,11 +728,10 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 		for (guint i = 0; i < items->len; i++) {
 			struct item *it = &g_array_index(items, struct item, i);
 
-			if (!delete_due(d,
-				g_hash_table_lookup(rows, it->info->msg_uidl),
+			if (!delete_due(d, g_hash_table_lookup(rows, it->uidl),
 				now))
 				continue;
-			r = mailpop3_dele(d->session, it->info->msg_index);
+			r = mailpop3_dele(d->session, it->index);
 			if (!check(d, r, "DELE", err))
 				goto out;
 			deleted++;
