@@ -58,6 +58,8 @@
 /* Bounds of the folder listing. */
 #define LIST_DEPTH_MAX	 8
 #define LIST_FOLDERS_MAX 5000
+/* The largest message file the pager or a save reads. */
+#define MESSAGE_READ_MAX ((gsize)1 << 30)
 /* Envelopes go to the index in groups of this many. */
 #define ENVELOPE_BATCH 100
 
@@ -932,6 +934,14 @@ read_message(struct mfolder *mf, uint32_t uid, struct entry **e, GError **err)
 		}
 		if (n == 0)
 			break;
+		if (buf->len + (gsize)n > MESSAGE_READ_MAX) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "message %u is larger than %zu MiB", uid,
+			    (size_t)(MESSAGE_READ_MAX >> 20));
+			close(fd);
+			g_byte_array_unref(buf);
+			return NULL;
+		}
 		g_byte_array_append(buf, chunk, (guint)n);
 	}
 	close(fd);
