@@ -15,6 +15,7 @@
 #include "app/loop.h"
 #include "backend/backend.h"
 #include "backend/imap/imap.h"
+#include "backend/maildir/maildir.h"
 #include "config/config.h"
 #include "core/core.h"
 #include "mime/mime.h"
@@ -184,6 +185,7 @@ main(int argc, char **argv)
 	imap_init();
 	backend_register("imap", imap_backend_new);
 	backend_register("imaps", imap_backend_new);
+	backend_register("maildir", maildir_backend_new);
 
 	cfg = load_config(&args, &error);
 	if (cfg == NULL) {

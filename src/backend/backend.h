@@ -106,6 +106,10 @@ struct backend_params {
 	int timeout; /* seconds, for connect and each read or write */
 	const char *mailcap_path;      /* HTML through copiousoutput; NULL */
 	const char *alternative_order; /* "text/plain text/html"; NULL */
+	/* Local stores (the maildir driver): the store's directory, and
+	 * whether a missing one is made (a POP3 account's). */
+	const char *path;
+	bool create_store;
 };
 
 /* A driver instance: drivers embed or extend it through data. */

@@ -986,8 +986,7 @@ cmd_first_screen(struct core *core)
 
 		ui_push_view(accounts_view(core));
 		/* Like mutt, start in the first mailbox when it can be read. */
-		if (first->kind == ACCOUNT_IMAP)
-			open_account(core, first);
+		open_account(core, first);
 		/* Every other account connects and lists in the background. */
 		core_connect_all(core);
 	}

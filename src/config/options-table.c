@@ -78,6 +78,8 @@ static const struct option_def table[] = {
 	  "Show a line of key hints at the top of the screen." },
 	{ "index_format", OPT_STRING, 0, "%4C %Z %{%b %d} %-15.15L (%4c) %s", 0, 0, NULL,
 	  "The line of the message index, with mutt's %-codes (see INDEX FORMAT)." },
+	{ "local_store", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, NULL,
+	  "A POP3 account's local Maildir store; empty: $XDG_DATA_HOME/skua/mail/ACCOUNT." },
 	{ "mailcap_path", OPT_STRING, 0, "~/.mailcap:/etc/mailcap", 0, 0, NULL,
 	  "The mailcap files (RFC 1524) that say which program shows a type, colon-separated, first match wins." },
 	{ "message_timeout", OPT_NUMBER, 0, "5", 1, 3600, NULL,
