@@ -27,6 +27,10 @@ struct change {
 	bool then_delete;   /* COPY: a move the server could not do */
 	folder_done_cb *cb; /* may be NULL */
 	void *data;
+	/* Rows taken away at once (a purge, a move), put back if refused:
+	 * the display order before (uids and their tree nodes) and the
+	 * rows themselves (struct msg_row, owning their envelopes). */
+	GArray *order, *order_nodes, *hidden;
 };
 
 struct flag_change;
@@ -35,6 +39,14 @@ static void flag_change_free(struct flag_change *ch);
 static void
 change_free(struct change *ch)
 {
+	for (guint i = 0; ch->hidden != NULL && i < ch->hidden->len; i++)
+		g_free(g_array_index(ch->hidden, struct msg_row, i).env);
+	if (ch->hidden != NULL)
+		g_array_unref(ch->hidden);
+	if (ch->order != NULL)
+		g_array_unref(ch->order);
+	if (ch->order_nodes != NULL)
+		g_array_unref(ch->order_nodes);
 	g_array_unref(ch->uids);
 	g_free(ch->target);
 	g_free(ch);
@@ -1041,11 +1053,13 @@ folder_deleted_uids(const struct folder *f)
 }
 
 /*
- * The rows of uids are gone from the server: drop them. The cursor stays
- * on its message, or goes to the next row that stays (else the previous).
+ * Drop the rows of uids (gone, or going, from the server). The cursor
+ * stays on its message, or goes to the next row that stays (else the
+ * previous). save, when not NULL, gets the dropped rows (struct msg_row)
+ * with their envelopes, to be put back by restore_rows().
  */
 static void
-remove_uids(struct folder *f, const GArray *uids)
+remove_uids(struct folder *f, const GArray *uids, GArray *save)
 {
 	g_autoptr(GHashTable) gone =
 	    g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -1066,6 +1080,11 @@ remove_uids(struct folder *f, const GArray *uids)
 		if (g_hash_table_contains(gone, GUINT_TO_POINTER(row->uid))) {
 			if (cur != NULL && GPOINTER_TO_UINT(cur) - 1 == i)
 				cursor_gone = true;
+			if (save != NULL) {
+				g_array_append_val(save, *row);
+				/* The envelope moves to save. */
+				row_at(f, i)->env = NULL;
+			}
 			continue;
 		}
 		if (cursor_gone) { /* the first row after the cursor's */
@@ -1086,6 +1105,87 @@ remove_uids(struct folder *f, const GArray *uids)
 	    f->tree != NULL ? (const uint32_t *)nodes->data : NULL);
 	if (f->fill && f->filling == 0)
 		fill_next(f);
+}
+
+/*
+ * The server refused a purge or a move: the rows ch took away come back
+ * where they were, with their envelopes and tags.
+ */
+static void
+restore_rows(struct folder *f, struct change *ch)
+{
+	g_autoptr(GHashTable) hidden =
+	    g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GHashTable) listed =
+	    g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GArray) uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	if (ch->hidden == NULL || ch->hidden->len == 0)
+		return;
+	for (guint i = 0; i < ch->hidden->len; i++)
+		g_hash_table_add(hidden,
+		    GUINT_TO_POINTER(
+			g_array_index(ch->hidden, struct msg_row, i).uid));
+	/* The old order, without the rows gone meanwhile... */
+	for (guint i = 0; i < ch->order->len; i++) {
+		uint32_t uid = g_array_index(ch->order, uint32_t, i);
+		gpointer key = GUINT_TO_POINTER(uid);
+
+		g_hash_table_add(listed, key);
+		if (!g_hash_table_contains(hidden, key) &&
+		    !g_hash_table_contains(f->by_uid, key))
+			continue;
+		g_array_append_val(uids, uid);
+		g_array_append_val(nodes,
+		    g_array_index(ch->order_nodes, uint32_t, i));
+	}
+	/* ...and rows that came since, after them. */
+	for (guint i = 0; i < f->rows->len; i++) {
+		const struct msg_row *row = row_at(f, i);
+
+		if (g_hash_table_contains(listed, GUINT_TO_POINTER(row->uid)))
+			continue;
+		g_array_append_val(uids, row->uid);
+		g_array_append_val(nodes, row->node);
+	}
+	set_rows(f, (const uint32_t *)uids->data, uids->len,
+	    f->tree != NULL ? (const uint32_t *)nodes->data : NULL);
+	for (guint i = 0; i < ch->hidden->len; i++) {
+		struct msg_row *saved =
+		    &g_array_index(ch->hidden, struct msg_row, i);
+		struct msg_row *row = row_of_uid(f, saved->uid);
+
+		if (row == NULL || row->env != NULL)
+			continue;
+		row->env = saved->env;
+		saved->env = NULL;
+		row->tagged = saved->tagged;
+		f->fetched += row->env != NULL;
+		f->tagged += row->tagged;
+	}
+	g_array_set_size(ch->hidden, 0);
+}
+
+/* Take the rows of a purge or a move away at once, keeping them. */
+static void
+hide_rows(struct folder *f, struct change *ch)
+{
+	ch->order =
+	    g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), f->rows->len);
+	ch->order_nodes =
+	    g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), f->rows->len);
+	for (guint i = 0; i < f->rows->len; i++) {
+		g_array_append_val(ch->order, row_at(f, i)->uid);
+		g_array_append_val(ch->order_nodes, row_at(f, i)->node);
+	}
+	ch->hidden = g_array_new(FALSE, FALSE, sizeof(struct msg_row));
+	remove_uids(f, ch->uids, ch->hidden);
+	/* Rows asked for and not brought may be asked again. */
+	for (guint i = 0; i < ch->hidden->len; i++)
+		if (g_array_index(ch->hidden, struct msg_row, i).env == NULL)
+			g_array_index(ch->hidden, struct msg_row, i).pending =
+			    false;
 }
 
 static void post_change(struct folder *f, struct change *ch);
@@ -1130,11 +1230,11 @@ on_change(const struct reply *reply, void *data)
 			post_open(f);
 			core_notice(core, "deleted messages purged");
 		} else if (ch->kind == REQ_EXPUNGE) {
-			remove_uids(f, ch->uids);
+			remove_uids(f, ch->uids, NULL);
 			core_notice(core, "%u deleted message%s purged",
 			    ch->uids->len, ch->uids->len == 1 ? "" : "s");
 		} else if (ch->kind == REQ_MOVE) {
-			remove_uids(f, ch->uids);
+			remove_uids(f, ch->uids, NULL);
 			core_notice(core, "%u message%s moved to %s",
 			    ch->uids->len, ch->uids->len == 1 ? "" : "s",
 			    ch->target);
@@ -1151,6 +1251,7 @@ on_change(const struct reply *reply, void *data)
 		}
 		break;
 	case REPLY_ERROR:
+		restore_rows(f, ch);
 		if (ch->kind == REQ_MOVE &&
 		    g_error_matches(reply->error, SKUA_ERROR,
 			SKUA_ERROR_NOT_SUPPORTED)) {
@@ -1163,10 +1264,12 @@ on_change(const struct reply *reply, void *data)
 		error = g_error_copy(reply->error);
 		break;
 	case REPLY_UNSUPPORTED:
+		restore_rows(f, ch);
 		error = g_error_new(SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
 		    "this account cannot %s messages", change_what(ch->kind));
 		break;
 	default:
+		restore_rows(f, ch);
 		error = g_error_new(SKUA_ERROR, SKUA_ERROR_CANCELLED,
 		    "%s cancelled", change_what(ch->kind));
 		break;
@@ -1194,6 +1297,12 @@ post_change(struct folder *f, struct change *ch)
 	req->target = g_strdup(ch->target);
 	req->plain_expunge = ch->plain;
 	req->undelete = ch->undelete;
+	/* A purge by UID or a move: the rows go from the screen at once. */
+	if (ch->hidden == NULL &&
+	    ((ch->kind == REQ_EXPUNGE && !ch->plain) || ch->kind == REQ_MOVE)) {
+		hide_rows(f, ch);
+		core_changed(f->acc->core);
+	}
 	*id = worker_post(f->acc->worker, req, on_change, f);
 	g_hash_table_insert(f->changes, id, ch);
 }

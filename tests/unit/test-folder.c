@@ -696,8 +696,9 @@ test_expunge(void)
 	f->cursor_uid = 99; /* the view's cursor is on 99 */
 	done_calls = 0;
 	folder_expunge(f, deleted, false, on_done, NULL);
-	/* The rows stay until the server has purged them. */
-	g_assert_cmpuint(folder_count(f), ==, 100);
+	/* The rows go at once, before the server answers. */
+	g_assert_cmpuint(folder_count(f), ==, 98);
+	g_assert_cmpuint(f->cursor_uid, ==, 98);
 	settle(&fx);
 	g_assert_cmpint(done_calls, ==, 1);
 	g_assert_null(done_error);
@@ -728,10 +729,19 @@ test_expunge_no_uidplus(void)
 
 	fake_backend_limit(fx.be, true, true);
 	folder_change_flags_uids(f, uids, MSG_DELETED, 0);
+	folder_set_tag(f, 0, true);
 	fake_backend_mark_deleted(fx.be, 5);
 	done_calls = 0;
 	folder_expunge(f, uids, false, on_done, NULL);
+	g_assert_cmpuint(folder_count(f), ==, 19);
+	g_assert_cmpuint(f->tagged, ==, 0);
 	settle(&fx);
+	/* Refused: the row is back in its place, header and tag kept. */
+	g_assert_cmpint(row_index(f, 20), ==, 0);
+	g_assert_nonnull(folder_row(f, 0)->env);
+	g_assert_true(folder_row(f, 0)->tagged);
+	g_assert_cmpuint(f->tagged, ==, 1);
+	(void)count_fetched(f);
 	g_assert_cmpint(done_calls, ==, 1);
 	g_assert_true(
 	    g_error_matches(done_error, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED));
