@@ -973,10 +973,21 @@ struct purge {
 	bool quit;
 	struct account *acc; /* the folder to open, when not quit */
 	char *name;
+	unsigned serial; /* what its callbacks get: never a freed pointer */
 };
 
 /* At most one purge waits for an answer (the question may be dropped). */
 static struct purge *purging;
+static unsigned purge_serial;
+
+/* The purge a callback's data names, if it is still the one under way. */
+static struct purge *
+purge_of(void *data)
+{
+	if (purging == NULL || purging->serial != GPOINTER_TO_UINT(data))
+		return NULL;
+	return purging;
+}
 
 static void
 purge_free(struct purge *pg)
@@ -1011,9 +1022,9 @@ static void purge_run(struct purge *pg, bool plain);
 static void
 plain_expunge_cb(bool yes, void *data)
 {
-	struct purge *pg = data;
+	struct purge *pg = purge_of(data);
 
-	if (pg != purging)
+	if (pg == NULL)
 		return;
 	if (yes)
 		purge_run(pg, true);
@@ -1024,15 +1035,15 @@ plain_expunge_cb(bool yes, void *data)
 static void
 purged_cb(const GError *error, void *data)
 {
-	struct purge *pg = data;
+	struct purge *pg = purge_of(data);
 
-	if (pg != purging)
+	if (pg == NULL)
 		return;
 	if (g_error_matches(error, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED)) {
 		/* No UIDPLUS: only a plain EXPUNGE, which is everyone's. */
 		ui_ask("The server cannot purge only these (no UIDPLUS): "
 		       "purge EVERY deleted message, other clients' too?",
-		    false, plain_expunge_cb, pg);
+		    false, plain_expunge_cb, GUINT_TO_POINTER(pg->serial));
 		return;
 	}
 	if (error != NULL) { /* reported; the folder stays open */
@@ -1051,6 +1062,10 @@ purge_run(struct purge *pg, bool plain)
 	struct folder *f = pg->core->folder;
 	const char *trash = NULL;
 
+	if (f == NULL || f->load != FOLDER_OPEN) { /* closed meanwhile */
+		purge_finish(pg);
+		return;
+	}
 	if (!plain && !folder_trash(f, &trash)) {
 		core_list_folders(pg->core, f->acc);
 		ui_error("the folder list (for the trash) is loading: "
@@ -1061,9 +1076,10 @@ purge_run(struct purge *pg, bool plain)
 	}
 	if (trash != NULL)
 		folder_transfer(f, pg->uids, trash, FOLDER_TO_TRASH, purged_cb,
-		    pg);
+		    GUINT_TO_POINTER(pg->serial));
 	else
-		folder_expunge(f, pg->uids, plain, purged_cb, pg);
+		folder_expunge(f, pg->uids, plain, purged_cb,
+		    GUINT_TO_POINTER(pg->serial));
 	ui_message("%s %u deleted message%s...",
 	    trash != NULL ? "moving to the trash" : "purging", pg->uids->len,
 	    pg->uids->len == 1 ? "" : "s");
@@ -1072,9 +1088,9 @@ purge_run(struct purge *pg, bool plain)
 static void
 purge_answer_cb(bool yes, void *data)
 {
-	struct purge *pg = data;
+	struct purge *pg = purge_of(data);
 
-	if (pg != purging)
+	if (pg == NULL)
 		return;
 	if (yes)
 		purge_run(pg, false);
@@ -1101,6 +1117,8 @@ purge_start(struct core *core, bool leaving, bool quit, struct account *acc,
 	pg->quit = quit;
 	pg->acc = acc;
 	pg->name = g_strdup(name);
+	/* Never 0, so a callback's data always names one purge. */
+	pg->serial = ++purge_serial != 0 ? purge_serial : ++purge_serial;
 	pg->uids = f != NULL && f->load == FOLDER_OPEN
 	    ? folder_deleted_uids(f)
 	    : g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -1120,7 +1138,8 @@ purge_start(struct core *core, bool leaving, bool quit, struct account *acc,
 	}
 	question = g_strdup_printf("Purge %u deleted message%s?", pg->uids->len,
 	    pg->uids->len == 1 ? "" : "s");
-	ui_ask(question, q == QUAD_ASK_YES, purge_answer_cb, pg);
+	ui_ask(question, q == QUAD_ASK_YES, purge_answer_cb,
+	    GUINT_TO_POINTER(pg->serial));
 }
 
 /* $: purge the messages marked deleted (or move them to the trash). */
