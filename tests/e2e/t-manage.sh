@@ -179,46 +179,57 @@ if has_message INBOX six; then
 else
 	tap_fail "C: the message is still in INBOX"
 fi
+
+# Leaving with c: the delete option asks first (no trash here: purged).
+go plain "msg six"
+tmux_send plain d
+tap_check "d on msg six" wait_flag INBOX six Deleted yes
+tmux_send plain c
+tmux_wait_for plain 'Open folder:' 10 >/dev/null
+tmux_send plain C-u
+tmux_send_text plain "Archive"
+tmux_send plain Enter
+tap_check "c asks to purge the folder it leaves" \
+	tmux_wait_for plain 'Purge 1 deleted message\?' 10
+tmux_send plain y
+tap_check "then Archive opens" tmux_wait_for plain 'Archive \[Msgs:2' 10
+tap_check "and msg six was purged from INBOX" wait_count INBOX 2
 tmux_send plain q
 tap_is "$(tmux_wait_exit plain 10)" 0 "q quits (nothing to purge)"
 
 # With the server's \Trash (the default): $ moves there, undeleted.
 write_rc trash
 tmux_start trash 100 30 "$SKUA" -F "$E2E_TMP/trash.rc"
-tap_check "the folder opens again" tmux_wait_for trash 'INBOX \[Msgs:3' 20
+tap_check "the folder opens again" tmux_wait_for trash 'INBOX \[Msgs:2' 20
 # Opened afresh, the other client's \Deleted shows: keep that one.
 tap_check "another client's \Deleted shows as D" \
 	tmux_wait_for trash '^ +[0-9]+ D .*msg one' 10
 go trash "msg one"
 tmux_send trash u
 tap_check "u on it: no \Deleted on the server" wait_flag INBOX one Deleted no
-go trash "msg six"
-tmux_send trash d
-tap_check "d on msg six" wait_flag INBOX six Deleted yes
-tmux_send trash '$'
-tmux_wait_for trash 'Purge 1 deleted message\?' 10 >/dev/null
-tmux_send trash y
-tap_check "\$ with a trash: the row goes" tmux_wait_for trash 'INBOX \[Msgs:2' 10
-tap_check "msg six is in Trash" wait_count Trash 1
-if has_message INBOX six; then
-	tap_fail "msg six left INBOX"
-else
-	tap_ok "msg six left INBOX"
-fi
-tap_check "in Trash it is not \\Deleted" wait_flag Trash six Deleted no
-
-# Leaving with q: the delete option asks, then the trash takes it.
 go trash "msg three"
 tmux_send trash d
 tap_check "d on msg three" wait_flag INBOX three Deleted yes
+tmux_send trash '$'
+tmux_wait_for trash 'Purge 1 deleted message\?' 10 >/dev/null
+tmux_send trash y
+tap_check "\$ with a trash: the row goes" tmux_wait_for trash 'INBOX \[Msgs:1' 10
+tap_check "msg three is in Trash" wait_count Trash 1
+if has_message INBOX three; then
+	tap_fail "msg three left INBOX"
+else
+	tap_ok "msg three left INBOX"
+fi
+tap_check "in Trash it is not \\Deleted" wait_flag Trash three Deleted no
+
+# Leaving with q: the delete option asks, then the trash takes it.
+go trash "msg one"
+tmux_send trash d
+tap_check "d on msg one" wait_flag INBOX one Deleted yes
 tmux_send trash q
 tap_check "q asks to purge" tmux_wait_for trash 'Purge 1 deleted message\?' 10
 tmux_send trash y
 tap_is "$(tmux_wait_exit trash 10)" 0 "then skua quits"
-tap_check "msg three went to Trash on leaving" wait_count Trash 2
-if has_message INBOX one; then
-	tap_ok "the undeleted message is still in INBOX"
-else
-	tap_fail "the undeleted message is still in INBOX"
-fi
+tap_check "msg one went to Trash on leaving" wait_count Trash 2
+tap_check "INBOX is empty" wait_count INBOX 0
 tap_done
