@@ -2,8 +2,9 @@
 # End to end: changing mail on a real Dovecot. F flags, d/u (un)delete, t/T
 # tag and ; applies to the tagged, $ purges exactly our deleted messages
 # (another client's \Deleted one stays), s moves and C copies to another
-# folder, and with the server's \Trash a purge (by $ or on leaving) moves
-# there instead. Every change is checked on the server with doveadm.
+# folder, c and q purge the folder they leave after asking, and with the
+# server's \Trash a purge (by $ or on leaving) moves there instead. Every
+# change is checked on the server with doveadm.
 set -euo pipefail
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
 
