@@ -97,6 +97,11 @@ struct backend_ops {
 	 * before changing anything.
 	 */
 	backend_op *move;
+	/*
+	 * May be NULL. Add the message in the file req->path to the folder
+	 * req->folder with the flags req->flags_add.
+	 */
+	backend_op *append;
 };
 
 /* How to reach a server: made by core from the account's options. */

@@ -24,6 +24,7 @@ enum request_kind {
 	REQ_EXPUNGE,	   /* purge uids (\Deleted) from folder */
 	REQ_COPY,	   /* copy uids of folder to target */
 	REQ_MOVE,	   /* move uids of folder to target */
+	REQ_APPEND,	   /* add the message in path to folder */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -46,16 +47,18 @@ struct request {
 	GArray *uids;	    /* FETCH_ENVELOPES, SET_FLAGS (when not NULL,
 			       instead of uid), EXPUNGE, COPY, MOVE */
 	uint32_t uid;	    /* FETCH_MESSAGE, SAVE_PART */
-	char *section;	    /* SAVE_PART: "2", "1.3" */
+	char *section;	    /* SAVE_PART: "2", "1.3"; "": the whole message */
 	char *encoding;	    /* SAVE_PART: its transfer encoding */
-	char *path;	    /* SAVE_PART: a new file to create */
+	char *path;	    /* SAVE_PART: a new file to create; APPEND: the
+			       message to add */
 	unsigned mode;	    /* SAVE_PART: its permissions; 0: 0644 */
 	enum sort_key sort; /* OPEN_FOLDER */
 	bool reverse;	    /* OPEN_FOLDER: newest (largest) first; not
 			       applied to SORT_THREADS, whose roots the
 			       caller reverses */
 	bool readonly; /* FETCH_ENVELOPES: the folder may be opened read-only */
-	uint32_t flags_add;    /* SET_FLAGS: enum msg_flag to set */
+	uint32_t flags_add;    /* SET_FLAGS: enum msg_flag to set; APPEND: the
+				  new message's flags */
 	uint32_t flags_remove; /* SET_FLAGS: enum msg_flag to clear */
 	char *target;	       /* COPY, MOVE: the target's server name */
 	/* EXPUNGE: when the server cannot purge by UID (no UIDPLUS), a

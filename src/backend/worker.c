@@ -287,6 +287,11 @@ run_request(struct worker *w, struct request *req)
 		    offsetof(struct backend_ops, move) + sizeof(void *))
 			op = ops->move;
 		break;
+	case REQ_APPEND:
+		if (ops->size >=
+		    offsetof(struct backend_ops, append) + sizeof(void *))
+			op = ops->append;
+		break;
 	case REQ_QUIT:
 		g_assert_not_reached();
 	}

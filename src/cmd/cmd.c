@@ -1197,14 +1197,28 @@ transfer_cb(const char *text, void *data, enum folder_transfer how)
 	}
 	if (!core_resolve_folder(core, text, &acc, &name))
 		return;
-	if (acc != f->acc) {
-		ui_error("copying to another account is not supported yet");
-		return;
-	}
 	names = openable_names(acc, &infos);
 	i = complete_find((const char *const *)names->pdata, names->len, name);
 	if (i >= 0)
 		name = ((struct folder_info *)infos->pdata[i])->server_name;
+	if (acc != f->acc) {
+		g_autoptr(GError) error = NULL;
+
+		/* Another account: APPEND there, delete here after. */
+		if (!folder_transfer_account(f, transfer_uids, acc, name,
+			how != FOLDER_COPY, &error)) {
+			ui_error("%s", error->message);
+			return;
+		}
+		ui_message("%s %u message%s to %s/%s...",
+		    how == FOLDER_COPY ? "copying" : "moving",
+		    transfer_uids->len, transfer_uids->len == 1 ? "" : "s",
+		    acc->name, name);
+		if (transfer_tagged)
+			folder_untag_all(f);
+		g_clear_pointer(&transfer_uids, g_array_unref);
+		return;
+	}
 	if (strcmp(name, f->name) == 0) {
 		ui_error("the messages are in that folder already");
 		return;

@@ -2,6 +2,7 @@
 /* The open folder's model and its lazy, windowed envelope fetching. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "backend/types.h"
@@ -241,6 +242,9 @@ post_open(struct folder *f)
 	f->open_id = worker_post(f->acc->worker, req, on_opened, f);
 }
 
+/* Folders opened: each folder's serial, so late callbacks know it. */
+static unsigned serials;
+
 struct folder *
 folder_open(struct core *core, struct account *acc, const char *name)
 {
@@ -265,6 +269,7 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	f->sort = spec.key;
 	f->reverse = spec.reverse;
 	f->cursor_hint = -1;
+	f->serial = ++serials;
 	post_open(f);
 	folder_free(core->folder);
 	core->folder = f;
@@ -1361,5 +1366,186 @@ folder_trash(const struct folder *f, const char **name)
 	if (trash != NULL && strcmp(trash, f->name) != 0 &&
 	    (opt == NULL || strcmp(opt, f->name) != 0))
 		*name = trash;
+	return true;
+}
+
+/*
+ * A copy or move to another account: one message at a time, fetched whole
+ * (BODY.PEEK[]) into a private temporary file and APPENDed there with its
+ * flags; a move marks the originals deleted and purges them (UID EXPUNGE)
+ * only once every APPEND has succeeded. The callbacks hold this, never
+ * the folder, which they find again by its serial.
+ */
+struct xfer {
+	struct core *core;
+	unsigned folder_serial;
+	struct account *src, *dst;
+	char *folder, *target;
+	GArray *uids, *flags; /* uint32_t each */
+	guint next;
+	bool move;
+	char *dir, *path; /* the temporary directory, the file under way */
+};
+
+static void xfer_next(struct xfer *x);
+
+static void
+xfer_finish(struct xfer *x, const GError *error)
+{
+	struct folder *f = x->core->folder;
+	const char *verb = x->move ? "moved" : "copied";
+
+	if (x->path != NULL)
+		(void)g_unlink(x->path);
+	if (x->dir != NULL)
+		(void)g_rmdir(x->dir);
+	if (f != NULL && f->serial != x->folder_serial)
+		f = NULL;
+	if (error != NULL) {
+		core_status(x->core,
+		    "%u of %u messages %s to %s/%s, then: %s%s", x->next,
+		    x->uids->len, verb, x->dst->name, x->target, error->message,
+		    x->move ? " (the originals stay here)" : "");
+	} else if (x->move && f == NULL) {
+		core_status(x->core,
+		    "%u messages copied to %s/%s; the folder was closed, so "
+		    "the originals stay",
+		    x->uids->len, x->dst->name, x->target);
+	} else {
+		if (x->move) {
+			folder_change_flags_uids(f, x->uids, MSG_DELETED, 0);
+			folder_expunge(f, x->uids, false, NULL, NULL);
+		}
+		core_notice(x->core, "%u message%s %s to %s/%s", x->uids->len,
+		    x->uids->len == 1 ? "" : "s", verb, x->dst->name,
+		    x->target);
+	}
+	g_free(x->folder);
+	g_free(x->target);
+	g_array_unref(x->uids);
+	g_array_unref(x->flags);
+	g_free(x->dir);
+	g_free(x->path);
+	g_free(x);
+}
+
+static void
+terminal_error(const struct reply *reply, const char *what, GError **error)
+{
+	if (reply->kind == REPLY_ERROR)
+		*error = g_error_copy(reply->error);
+	else if (reply->kind == REPLY_UNSUPPORTED)
+		*error = g_error_new(SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "the account cannot %s messages", what);
+	else
+		*error =
+		    g_error_new(SKUA_ERROR, SKUA_ERROR_CANCELLED, "cancelled");
+}
+
+static void
+on_xfer_appended(const struct reply *reply, void *data)
+{
+	struct xfer *x = data;
+	g_autoptr(GError) error = NULL;
+
+	if (!reply_is_terminal(reply))
+		return;
+	(void)g_unlink(x->path);
+	g_clear_pointer(&x->path, g_free);
+	if (reply->kind != REPLY_DONE) {
+		terminal_error(reply, "add", &error);
+		xfer_finish(x, error);
+		return;
+	}
+	x->next++;
+	core_changed(x->core);
+	xfer_next(x); /* may free x */
+}
+
+static void
+on_xfer_fetched(const struct reply *reply, void *data)
+{
+	struct xfer *x = data;
+	struct request *req;
+	g_autoptr(GError) error = NULL;
+
+	if (!reply_is_terminal(reply))
+		return;
+	if (reply->kind != REPLY_DONE) {
+		terminal_error(reply, "fetch", &error);
+		xfer_finish(x, error);
+		return;
+	}
+	req = request_new(REQ_APPEND);
+	req->folder = g_strdup(x->target);
+	req->path = g_strdup(x->path);
+	req->flags_add = g_array_index(x->flags, uint32_t, x->next);
+	worker_post(x->dst->worker, req, on_xfer_appended, x);
+}
+
+static void
+xfer_next(struct xfer *x)
+{
+	struct request *req;
+
+	if (x->next >= x->uids->len) {
+		xfer_finish(x, NULL);
+		return;
+	}
+	x->path = g_strdup_printf("%s/%u.eml", x->dir,
+	    g_array_index(x->uids, uint32_t, x->next));
+	req = request_new(REQ_SAVE_PART);
+	req->folder = g_strdup(x->folder);
+	req->uid = g_array_index(x->uids, uint32_t, x->next);
+	req->section = g_strdup(""); /* the whole message */
+	req->path = g_strdup(x->path);
+	req->mode = 0600;
+	worker_post(x->src->worker, req, on_xfer_fetched, x);
+}
+
+bool
+folder_transfer_account(struct folder *f, const GArray *uids,
+    struct account *dst, const char *target, bool move, GError **err)
+{
+	struct xfer *x;
+	g_autoptr(GError) error = NULL;
+	char *dir;
+
+	if (dst->worker == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "account '%s' is not open", dst->name);
+		return false;
+	}
+	dir = g_dir_make_tmp("skua-copy-XXXXXX", &error);
+	if (dir == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "no temporary directory: %s", error->message);
+		return false;
+	}
+	x = g_new0(struct xfer, 1);
+	x->core = f->acc->core;
+	x->folder_serial = f->serial;
+	x->src = f->acc;
+	x->dst = dst;
+	x->folder = g_strdup(f->name);
+	x->target = g_strdup(target);
+	x->uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	x->flags = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	x->move = move;
+	x->dir = dir;
+	for (guint i = 0; i < uids->len; i++) {
+		uint32_t uid = g_array_index(uids, uint32_t, i);
+		const struct msg_row *row = row_of_uid(f, uid);
+		uint32_t fl;
+
+		if (row == NULL)
+			continue;
+		fl = row->env != NULL ? row->env->flags &
+			(MSG_SEEN | MSG_ANSWERED | MSG_FLAGGED | MSG_DRAFT)
+				      : 0;
+		g_array_append_val(x->uids, uid);
+		g_array_append_val(x->flags, fl);
+	}
+	xfer_next(x);
 	return true;
 }

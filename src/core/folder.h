@@ -78,6 +78,7 @@ struct folder {
 	GHashTable *flag_changes; /* request id -> flag change under way */
 	GHashTable *changes;	  /* request id -> expunge, copy, move */
 	unsigned tagged;	  /* rows tagged */
+	unsigned serial;	  /* counts the folders opened */
 	/* The message the pager shows (one at a time). */
 	enum folder_load message_load;
 	uint32_t message_uid;
@@ -183,6 +184,15 @@ enum folder_transfer {
  */
 void folder_transfer(struct folder *f, const GArray *uids, const char *target,
     enum folder_transfer how, folder_done_cb *cb, void *data);
+/*
+ * Copy or move uids to the folder target (a server name) of another
+ * account dst: each message is fetched whole and APPENDed there, one at a
+ * time; a move marks the originals deleted and purges them once every
+ * APPEND succeeded (never before). The result goes to the message line.
+ * False with err when it cannot start (dst not open, no temporary dir).
+ */
+bool folder_transfer_account(struct folder *f, const GArray *uids,
+    struct account *dst, const char *target, bool move, GError **err);
 /*
  * The account's trash (server name) into *name: the trash option (a name
  * of the folder list, or a server name; "" for none), else the folder the

@@ -3,8 +3,9 @@
 # tag and ; applies to the tagged, $ purges exactly our deleted messages
 # (another client's \Deleted one stays), s moves and C copies to another
 # folder, c and q purge the folder they leave after asking, and with the
-# server's \Trash a purge (by $ or on leaving) moves there instead. Every
-# change is checked on the server with doveadm.
+# server's \Trash a purge (by $ or on leaving) moves there instead; s and C
+# to another account APPEND there and purge here after. Every change is
+# checked on the server with doveadm.
 set -euo pipefail
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
 
@@ -12,7 +13,7 @@ e2e_require tmux dovecot python3
 if [ -z "${SKUA:-}" ] || [ ! -x "$SKUA" ]; then
 	tap_skip_all "SKUA does not name a built skua binary"
 fi
-dovecot_start alice
+dovecot_start alice bob
 pass=$(e2e_password alice)
 
 # write_rc NAME [LINE...]: an account on the IMAPS port, then the lines.
@@ -233,4 +234,63 @@ tmux_send trash y
 tap_is "$(tmux_wait_exit trash 10)" 0 "then skua quits"
 tap_check "msg one went to Trash on leaving" wait_count Trash 2
 tap_check "INBOX is empty" wait_count INBOX 0
+
+# To another account: APPEND there (flags kept), then purge here.
+for word in xone xtwo; do
+	mail_deliver alice INBOX <<MSG
+From: Amy Adams <amy@example.com>
+To: alice@example.com
+Subject: msg $word
+Message-ID: <$word@example.com>
+
+Body $word.
+MSG
+done
+write_rc two
+{
+	echo "account bob"
+	echo "	set folder = \"imaps://bob@127.0.0.1:$PORT_IMAPS/\""
+	echo "	set password = \"$(e2e_password bob)\""
+	echo "	set tls_ca_file = \"$E2E_CA\""
+	echo "end"
+} >>"$E2E_TMP/two.rc"
+bob_count() {
+	local got
+	for _ in $(seq 100); do
+		got=$(mailbox_count bob "$1" 2>/dev/null || true)
+		if [ "$got" = "$2" ]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "bob's $1 holds $got messages, not $2"
+	return 1
+}
+tmux_start two 100 30 "$SKUA" -F "$E2E_TMP/two.rc"
+tap_check "two accounts: alice's INBOX opens" tmux_wait_for two 'INBOX \[Msgs:2' 20
+tmux_send two y
+tap_check "bob's account is listed" tmux_wait_for two 'bob' 20
+tmux_send two q
+go two "msg xone"
+tmux_send two F
+tap_check "F on msg xone" wait_flag INBOX xone Flagged yes
+go two "msg xone"
+tmux_send two s
+tmux_wait_for two 'Move to folder:' 10 >/dev/null
+tmux_send_text two "bob/INBOX"
+tmux_send two Enter
+tap_check "s to bob/INBOX: bob has it" bob_count INBOX 1
+tap_check "and it is gone from alice's INBOX" wait_count INBOX 1
+tap_check "the index says so" tmux_wait_for two 'INBOX \[Msgs:1' 10
+got=$(e2e_doveadm fetch -u bob flags mailbox INBOX header message-id xone@example.com 2>&1 || true)
+tap_like "$got" 'Flagged' "the flag went with it"
+go two "msg xtwo"
+tmux_send two C
+tmux_wait_for two 'Copy to folder:' 10 >/dev/null
+tmux_send_text two "bob/Archive"
+tmux_send two Enter
+tap_check "C to bob/Archive: bob has it" bob_count Archive 1
+tap_check "alice keeps hers" wait_count INBOX 1
+tmux_send two q
+tap_is "$(tmux_wait_exit two 10)" 0 "q quits"
 tap_done

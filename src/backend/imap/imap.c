@@ -1819,8 +1819,13 @@ fetch_one(struct imap *d, uint32_t uid, struct mailimap_fetch_type *ft,
 static struct mailimap_section *
 section_of(const char *dotted)
 {
-	clist *ids = clist_new();
-	g_auto(GStrv) nums = g_strsplit(dotted, ".", -1);
+	clist *ids;
+	g_auto(GStrv) nums = NULL;
+
+	if (dotted == NULL || *dotted == '\0') /* the whole message */
+		return mailimap_section_new(NULL);
+	ids = clist_new();
+	nums = g_strsplit(dotted, ".", -1);
 
 	for (size_t i = 0; nums[i] != NULL; i++) {
 		uint32_t *n = malloc(sizeof(*n));
@@ -2250,6 +2255,38 @@ imap_save_part(struct backend *be, const struct request *req,
 	return ok;
 }
 
+/* Messages larger than this are not appended (the file is read whole). */
+#define APPEND_MAX (64 * 1024 * 1024)
+
+/* APPEND the file req->path to req->folder with flags req->flags_add. */
+static bool
+imap_append(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	g_autofree char *data = NULL, *mailbox = NULL;
+	struct mailimap_flag_list *fl;
+	gsize len = 0;
+	int r;
+
+	if (!g_file_get_contents(req->path, &data, &len, err))
+		return false;
+	if (len > APPEND_MAX) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "the message is too large to copy (%zu bytes)", len);
+		return false;
+	}
+	if (!ensure_session(be, sink, err))
+		return false;
+	mailbox = server_name(req->folder);
+	fl = flag_list_of(req->flags_add);
+	if (fl == NULL)
+		fl = mailimap_flag_list_new_empty();
+	r = mailimap_append(d->session, mailbox, fl, NULL, data, len);
+	mailimap_flag_list_free(fl);
+	return check(d, r, "APPEND", err);
+}
+
 /* Another thread: fail the session's I/O now (see backend_ops). */
 static void
 imap_interrupt(struct backend *be)
@@ -2297,6 +2334,7 @@ static const struct backend_ops imap_ops = {
 	.expunge = imap_expunge,
 	.copy = imap_copy,
 	.move = imap_move,
+	.append = imap_append,
 };
 
 struct backend *
