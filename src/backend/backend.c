@@ -25,6 +25,7 @@ request_free(struct request *req)
 	g_free(req->section);
 	g_free(req->encoding);
 	g_free(req->path);
+	g_free(req->target);
 	if (req->uids != NULL)
 		g_array_unref(req->uids);
 	g_free(req);

@@ -81,6 +81,27 @@ struct backend_ops {
 	 * (enum msg_flag) on message req->uid of req->folder.
 	 */
 	backend_op *set_flags;
+	/*
+	 * May be NULL. Purge req->uids of req->folder (those marked
+	 * \Deleted); a server that cannot purge by UID fails with
+	 * SKUA_ERROR_NOT_SUPPORTED unless req->plain_expunge allows
+	 * purging every \Deleted message.
+	 */
+	backend_op *expunge;
+	/* May be NULL. Copy req->uids of req->folder to req->target. */
+	backend_op *copy;
+	/*
+	 * May be NULL. Move req->uids of req->folder to req->target: they
+	 * are gone from req->folder when it succeeds. A server that can
+	 * neither move nor purge by UID fails with SKUA_ERROR_NOT_SUPPORTED
+	 * before changing anything.
+	 */
+	backend_op *move;
+	/*
+	 * May be NULL. Add the message in the file req->path to the folder
+	 * req->folder with the flags req->flags_add.
+	 */
+	backend_op *append;
 };
 
 /* How to reach a server: made by core from the account's options. */

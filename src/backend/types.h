@@ -20,7 +20,11 @@ enum request_kind {
 	REQ_FETCH_ENVELOPES, /* the envelopes of uids in folder */
 	REQ_FETCH_MESSAGE, /* the shown text of uid in folder; marks it seen */
 	REQ_SAVE_PART,	   /* fetch one part of uid and write it to path */
-	REQ_SET_FLAGS,	   /* add and remove flags of uid in folder */
+	REQ_SET_FLAGS,	   /* add and remove flags of uid (or uids) */
+	REQ_EXPUNGE,	   /* purge uids (\Deleted) from folder */
+	REQ_COPY,	   /* copy uids of folder to target */
+	REQ_MOVE,	   /* move uids of folder to target */
+	REQ_APPEND,	   /* add the message in path to folder */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -40,19 +44,30 @@ struct request {
 	uint64_t id; /* set by worker_post() */
 	enum request_kind kind;
 	char *folder;	    /* OPEN_FOLDER, FETCH_ENVELOPES: server name */
-	GArray *uids;	    /* FETCH_ENVELOPES: uint32_t */
+	GArray *uids;	    /* FETCH_ENVELOPES, SET_FLAGS (when not NULL,
+			       instead of uid), EXPUNGE, COPY, MOVE */
 	uint32_t uid;	    /* FETCH_MESSAGE, SAVE_PART */
-	char *section;	    /* SAVE_PART: "2", "1.3" */
+	char *section;	    /* SAVE_PART: "2", "1.3"; "": the whole message */
 	char *encoding;	    /* SAVE_PART: its transfer encoding */
-	char *path;	    /* SAVE_PART: a new file to create */
+	char *path;	    /* SAVE_PART: a new file to create; APPEND: the
+			       message to add */
 	unsigned mode;	    /* SAVE_PART: its permissions; 0: 0644 */
 	enum sort_key sort; /* OPEN_FOLDER */
 	bool reverse;	    /* OPEN_FOLDER: newest (largest) first; not
 			       applied to SORT_THREADS, whose roots the
 			       caller reverses */
 	bool readonly; /* FETCH_ENVELOPES: the folder may be opened read-only */
-	uint32_t flags_add;    /* SET_FLAGS: enum msg_flag to set */
+	uint32_t flags_add;    /* SET_FLAGS: enum msg_flag to set; APPEND: the
+				  new message's flags */
 	uint32_t flags_remove; /* SET_FLAGS: enum msg_flag to clear */
+	char *target;	       /* COPY, MOVE: the target's server name */
+	/* EXPUNGE: when the server cannot purge by UID (no UIDPLUS), a
+	 * plain EXPUNGE (which purges every \Deleted message, another
+	 * client's too) is allowed; else such a server is an error
+	 * SKUA_ERROR_NOT_SUPPORTED and nothing is purged. */
+	bool plain_expunge;
+	/* MOVE: clear \Deleted before moving (a move to the trash). */
+	bool undelete;
 };
 
 enum msg_flag {

@@ -70,6 +70,8 @@ static const struct option_def table[] = {
 	  "Ring the terminal bell on an error or an unbound key." },
 	{ "connect_timeout", OPT_NUMBER, OPT_ACCOUNT, "30", 1, 3600, NULL,
 	  "Seconds to wait for a server to connect and to answer each read or write." },
+	{ "delete", OPT_QUAD, 0, "ask-yes", 0, 0, NULL,
+	  "Whether messages marked deleted are purged when leaving a folder (c, q): yes, no, or ask-yes/ask-no to ask with that default." },
 	{ "folder", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, check_folder,
 	  "Where the account's mail is: an imap://, imaps://, pop:// or pops:// URL, or a local Maildir path." },
 	{ "header_fill", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
@@ -108,6 +110,8 @@ static const struct option_def table[] = {
 	  "The SHA-256 fingerprint of the server's certificate, trusted even if no CA vouches for it." },
 	{ "tls_verify", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
 	  "Verify the server's certificate and name; no accepts any certificate (unsafe)." },
+	{ "trash", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,
+	  "The folder deleted messages are moved to when they are purged (not from the trash itself); unset: the server's \\Trash folder (SPECIAL-USE); \"\": none, purge for good." },
 };
 /* clang-format on */
 
