@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 enum request_kind {
 	REQ_CONNECT,	     /* connect and log in */
@@ -86,19 +87,42 @@ enum msg_flag {
  */
 struct envelope {
 	uint32_t uid;
-	uint32_t flags;		 /* enum msg_flag */
-	uint32_t size;		 /* RFC822.SIZE */
-	int64_t date;		 /* the Date: header, Unix time; 0 if unknown */
-	int64_t received;	 /* INTERNALDATE, Unix time */
-	const char *from;	 /* display name, else address; never NULL */
-	const char *from_addr;	 /* never NULL */
-	const char *to;		 /* first recipient, for display; never NULL */
-	const char *subject;	 /* never NULL */
-	const char *message_id;	 /* never NULL ("" if none) */
-	const char *in_reply_to; /* never NULL */
-	const char *references;	 /* space-separated ids; never NULL */
+	uint32_t flags;	       /* enum msg_flag */
+	uint32_t size;	       /* RFC822.SIZE */
+	int64_t date;	       /* the Date: header, Unix time; 0 if unknown */
+	int64_t received;      /* INTERNALDATE, Unix time */
+	const char *from;      /* display name, else address; never NULL */
+	const char *from_addr; /* never NULL */
+	const char *to;	       /* first recipient, for display; never NULL */
+	const char *subject;   /* never NULL */
+	/*
+	 * "Message-ID\0In-Reply-To\0References\0" ("" each if none;
+	 * References space-separated): one pointer for the three, which
+	 * only threading reads, through envelope_message_id() and the like.
+	 */
+	const char *ids;
 	char strings[];
 };
+
+static inline const char *
+envelope_message_id(const struct envelope *e)
+{
+	return e->ids;
+}
+
+static inline const char *
+envelope_in_reply_to(const struct envelope *e)
+{
+	return e->ids + strlen(e->ids) + 1;
+}
+
+static inline const char *
+envelope_references(const struct envelope *e)
+{
+	const char *irt = envelope_in_reply_to(e);
+
+	return irt + strlen(irt) + 1;
+}
 
 /* The fields of envelope_new(); NULL strings become "". */
 struct envelope_fields {
@@ -109,6 +133,14 @@ struct envelope_fields {
 };
 
 struct envelope *envelope_new(const struct envelope_fields *f);
+/*
+ * A copy of env to keep in a folder: the sender and recipient strings,
+ * which repeat from message to message, interned in pool (one copy of
+ * each for the pool's life); the rest in the copy's own allocation. Free
+ * it with g_free() before the pool.
+ */
+struct envelope *envelope_interned(const struct envelope *env,
+    GStringChunk *pool);
 
 enum folder_flag {
 	FOLDER_NOSELECT = 1 << 0, /* a name in the hierarchy only */

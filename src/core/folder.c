@@ -109,9 +109,8 @@ got_envelopes(struct folder *f, const struct reply *reply)
 		if (row->env == NULL)
 			f->fetched++;
 		g_free(row->env);
-		/* Steal the envelope from the reply. */
-		row->env = env;
-		reply->envelopes->pdata[i] = NULL;
+		/* Senders and recipients repeat: one copy of each. */
+		row->env = envelope_interned(env, f->strings);
 	}
 	if (f->sort_waiting)
 		sort_progress(f);
@@ -258,6 +257,7 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	f->load = FOLDER_OPENING;
 	f->rows = g_array_new(FALSE, FALSE, sizeof(struct msg_row));
 	f->by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->strings = g_string_chunk_new(64 * 1024);
 	f->asked = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)g_array_unref);
 	f->flag_changes = g_hash_table_new_full(g_int64_hash, g_int64_equal,
@@ -292,6 +292,8 @@ folder_free(struct folder *f)
 	g_array_free(f->rows, TRUE);
 	g_hash_table_destroy(f->by_uid);
 	g_hash_table_destroy(f->asked);
+	/* After the rows: their envelopes point into it. */
+	g_string_chunk_free(f->strings);
 	g_hash_table_destroy(f->flag_changes);
 	g_hash_table_destroy(f->changes);
 	if (f->tree != NULL)

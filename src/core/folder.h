@@ -59,12 +59,13 @@ struct folder {
 	enum folder_load load;
 	char *error;
 	uint32_t uidvalidity;
-	GArray *rows;	      /* struct msg_row, display order */
-	GHashTable *by_uid;   /* uid -> row index + 1 */
-	unsigned fetched;     /* rows with an envelope */
-	bool fill;	      /* load every header in the background */
-	unsigned filling;     /* fill chunks under way */
-	unsigned fill_pos;    /* rows before this one are fetched or pending */
+	GArray *rows;	       /* struct msg_row, display order */
+	GHashTable *by_uid;    /* uid -> row index + 1 */
+	GStringChunk *strings; /* senders and recipients of the envelopes */
+	unsigned fetched;      /* rows with an envelope */
+	bool fill;	       /* load every header in the background */
+	unsigned filling;      /* fill chunks under way */
+	unsigned fill_pos;     /* rows before this one are fetched or pending */
 	unsigned requests;    /* envelope requests sent (for tests and stats) */
 	GHashTable *asked;    /* request id -> GArray of its uids, unanswered */
 	int64_t fill_started; /* monotonic usec when the fill began, or 0 */

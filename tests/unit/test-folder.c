@@ -241,6 +241,57 @@ test_fill(void)
 	teardown(&fx);
 }
 
+/* Interned envelopes: the same strings, one copy of each sender. */
+static void
+test_envelope_interned(void)
+{
+	struct envelope_fields a = { .uid = 7,
+		.flags = MSG_SEEN,
+		.size = 9,
+		.date = 100,
+		.received = 200,
+		.from = "Ann",
+		.from_addr = "ann@x.org",
+		.to = "bob@y.org",
+		.subject = "Hi",
+		.message_id = "<1@x>",
+		.in_reply_to = "<0@x>",
+		.references = "<a@x> <0@x>" };
+	struct envelope_fields b = a;
+	GStringChunk *pool = g_string_chunk_new(1024);
+	struct envelope *ea, *eb, *ia, *ib;
+
+	b.uid = 8;
+	b.subject = "Other";
+	b.message_id = NULL;
+	b.in_reply_to = NULL;
+	b.references = NULL;
+	ea = envelope_new(&a);
+	eb = envelope_new(&b);
+	ia = envelope_interned(ea, pool);
+	ib = envelope_interned(eb, pool);
+	g_free(ea);
+	g_free(eb);
+	g_assert_cmpuint(ia->uid, ==, 7);
+	g_assert_cmpuint(ia->flags, ==, MSG_SEEN);
+	g_assert_cmpint(ia->received, ==, 200);
+	g_assert_cmpstr(ia->from, ==, "Ann");
+	g_assert_cmpstr(ia->subject, ==, "Hi");
+	g_assert_cmpstr(envelope_message_id(ia), ==, "<1@x>");
+	g_assert_cmpstr(envelope_in_reply_to(ia), ==, "<0@x>");
+	g_assert_cmpstr(envelope_references(ia), ==, "<a@x> <0@x>");
+	g_assert_cmpstr(ib->subject, ==, "Other");
+	g_assert_cmpstr(envelope_message_id(ib), ==, "");
+	g_assert_cmpstr(envelope_references(ib), ==, "");
+	/* One copy of each sender and recipient. */
+	g_assert_true(ia->from == ib->from);
+	g_assert_true(ia->from_addr == ib->from_addr);
+	g_assert_true(ia->to == ib->to);
+	g_free(ia);
+	g_free(ib);
+	g_string_chunk_free(pool);
+}
+
 static void
 count_changes(void *data)
 {
@@ -886,6 +937,7 @@ main(int argc, char **argv)
 	g_test_add_func("/folder/fill", test_fill);
 	g_test_add_func("/folder/fill-with-window", test_fill_with_window);
 	g_test_add_func("/folder/filled-is-quiet", test_filled_is_quiet);
+	g_test_add_func("/folder/envelope-interned", test_envelope_interned);
 	g_test_add_func("/folder/sort-mailbox-order-at-once",
 	    test_sort_mailbox_order_at_once);
 	g_test_add_func("/folder/sort-waits-for-the-fill",
