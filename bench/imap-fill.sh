@@ -73,6 +73,7 @@ ctx = ssl.create_default_context(cafile=ca)
 s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)),
                     server_hostname="127.0.0.1")
 buf = b""
+# Tags no header line starts with ("c 2024 ..." once ended a FETCH early).
 def until(tag):
     global buf
     while True:
@@ -88,11 +89,11 @@ def until(tag):
         # Keep only a tail: the tagged line may straddle two reads.
         buf = buf[-64:] + s.recv(1 << 20)
 s.recv(4096)  # the greeting
-s.sendall(b'a LOGIN alice "%s"\r\n' % pw.encode()); until(b"a")
-s.sendall(b"b EXAMINE %s\r\n" % box.encode()); until(b"b")
-s.sendall(b"c UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE " + items +
-          b")\r\n"); until(b"c")
-s.sendall(b"d LOGOUT\r\n")
+s.sendall(b'zq1 LOGIN alice "%s"\r\n' % pw.encode()); until(b"zq1")
+s.sendall(b"zq2 EXAMINE %s\r\n" % box.encode()); until(b"zq2")
+s.sendall(b"zq3 UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE " + items +
+          b")\r\n"); until(b"zq3")
+s.sendall(b"zq4 LOGOUT\r\n")
 PY
 
 in_pty() {

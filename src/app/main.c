@@ -15,6 +15,7 @@
 #include "app/loop.h"
 #include "backend/backend.h"
 #include "backend/imap/imap.h"
+#include "backend/maildir/maildir.h"
 #include "backend/pop3/pop3.h"
 #include "config/config.h"
 #include "core/core.h"
@@ -249,6 +250,7 @@ main(int argc, char **argv)
 	backend_register("imaps", imap_backend_new);
 	backend_register("pop", pop3_backend_new);
 	backend_register("pops", pop3_backend_new);
+	backend_register("maildir", maildir_backend_new);
 
 	cfg = load_config(&args, &error);
 	if (cfg == NULL) {

@@ -25,6 +25,7 @@ request_free(struct request *req)
 	g_free(req->section);
 	g_free(req->encoding);
 	g_free(req->path);
+	g_free(req->target);
 	if (req->uids != NULL)
 		g_array_unref(req->uids);
 	g_free(req);
@@ -99,6 +100,7 @@ envelope_new(const struct envelope_fields *f)
 		f->message_id, f->in_reply_to, f->references };
 	size_t len = 0;
 	struct envelope *env;
+	const char *ignored;
 	char *p;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(s); i++)
@@ -114,10 +116,35 @@ envelope_new(const struct envelope_fields *f)
 	p = put(p, &env->from_addr, f->from_addr);
 	p = put(p, &env->to, f->to);
 	p = put(p, &env->subject, f->subject);
-	p = put(p, &env->message_id, f->message_id);
-	p = put(p, &env->in_reply_to, f->in_reply_to);
-	put(p, &env->references, f->references);
+	/* The three ids one after the other: env->ids is the first. */
+	p = put(p, &env->ids, f->message_id);
+	p = put(p, &ignored, f->in_reply_to);
+	put(p, &ignored, f->references);
 	return env;
+}
+
+struct envelope *
+envelope_interned(const struct envelope *env, GStringChunk *pool)
+{
+	const char *refs = envelope_references(env);
+	size_t ids_len = (size_t)(refs - env->ids) + strlen(refs) + 1;
+	size_t len = strlen(env->subject) + 1 + ids_len;
+	struct envelope *copy;
+	char *p;
+
+	copy = g_malloc(sizeof(*copy) + len);
+	copy->uid = env->uid;
+	copy->flags = env->flags;
+	copy->size = env->size;
+	copy->date = env->date;
+	copy->received = env->received;
+	copy->from = g_string_chunk_insert_const(pool, env->from);
+	copy->from_addr = g_string_chunk_insert_const(pool, env->from_addr);
+	copy->to = g_string_chunk_insert_const(pool, env->to);
+	p = put(copy->strings, &copy->subject, env->subject);
+	memcpy(p, env->ids, ids_len);
+	copy->ids = p;
+	return copy;
 }
 
 void

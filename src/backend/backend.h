@@ -85,6 +85,27 @@ struct backend_ops {
 	 */
 	backend_op *set_flags;
 	/*
+	 * May be NULL. Purge req->uids of req->folder (those marked
+	 * \Deleted); a server that cannot purge by UID fails with
+	 * SKUA_ERROR_NOT_SUPPORTED unless req->plain_expunge allows
+	 * purging every \Deleted message.
+	 */
+	backend_op *expunge;
+	/* May be NULL. Copy req->uids of req->folder to req->target. */
+	backend_op *copy;
+	/*
+	 * May be NULL. Move req->uids of req->folder to req->target: they
+	 * are gone from req->folder when it succeeds. A server that can
+	 * neither move nor purge by UID fails with SKUA_ERROR_NOT_SUPPORTED
+	 * before changing anything.
+	 */
+	backend_op *move;
+	/*
+	 * May be NULL. Add the message in the file req->path to the folder
+	 * req->folder with the flags req->flags_add.
+	 */
+	backend_op *append;
+	/*
 	 * May be NULL. POP3: download new mail into the account's local
 	 * store (sink_progress_bytes() as it goes: messages and bytes done
 	 * of the new ones), delete on the server what is due.
@@ -115,6 +136,10 @@ struct backend_params {
 	int timeout; /* seconds, for connect and each read or write */
 	const char *mailcap_path;      /* HTML through copiousoutput; NULL */
 	const char *alternative_order; /* "text/plain text/html"; NULL */
+	/* Local stores (the maildir driver): the store's directory, and
+	 * whether a missing one is made (a POP3 account's). */
+	const char *path;
+	bool create_store;
 	/* POP3: where downloads go and what happens on the server. */
 	const char *local_store; /* the Maildir that receives */
 	const char *pop_state;	 /* the UIDL state file (store/uidl.h) */

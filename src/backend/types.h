@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 enum request_kind {
 	REQ_CONNECT,	     /* connect and log in */
@@ -20,7 +21,11 @@ enum request_kind {
 	REQ_FETCH_ENVELOPES, /* the envelopes of uids in folder */
 	REQ_FETCH_MESSAGE, /* the shown text of uid in folder; marks it seen */
 	REQ_SAVE_PART,	   /* fetch one part of uid and write it to path */
-	REQ_SET_FLAGS,	   /* add and remove flags of uid in folder */
+	REQ_SET_FLAGS,	   /* add and remove flags of uid (or uids) */
+	REQ_EXPUNGE,	   /* purge uids (\Deleted) from folder */
+	REQ_COPY,	   /* copy uids of folder to target */
+	REQ_MOVE,	   /* move uids of folder to target */
+	REQ_APPEND,	   /* add the message in path to folder */
 	REQ_FETCH_NEW,	   /* POP3: download new mail into the local store */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
@@ -41,19 +46,30 @@ struct request {
 	uint64_t id; /* set by worker_post() */
 	enum request_kind kind;
 	char *folder;	    /* OPEN_FOLDER, FETCH_ENVELOPES: server name */
-	GArray *uids;	    /* FETCH_ENVELOPES: uint32_t */
+	GArray *uids;	    /* FETCH_ENVELOPES, SET_FLAGS (when not NULL,
+			       instead of uid), EXPUNGE, COPY, MOVE */
 	uint32_t uid;	    /* FETCH_MESSAGE, SAVE_PART */
-	char *section;	    /* SAVE_PART: "2", "1.3" */
+	char *section;	    /* SAVE_PART: "2", "1.3"; "": the whole message */
 	char *encoding;	    /* SAVE_PART: its transfer encoding */
-	char *path;	    /* SAVE_PART: a new file to create */
+	char *path;	    /* SAVE_PART: a new file to create; APPEND: the
+			       message to add */
 	unsigned mode;	    /* SAVE_PART: its permissions; 0: 0644 */
 	enum sort_key sort; /* OPEN_FOLDER */
 	bool reverse;	    /* OPEN_FOLDER: newest (largest) first; not
 			       applied to SORT_THREADS, whose roots the
 			       caller reverses */
 	bool readonly; /* FETCH_ENVELOPES: the folder may be opened read-only */
-	uint32_t flags_add;    /* SET_FLAGS: enum msg_flag to set */
+	uint32_t flags_add;    /* SET_FLAGS: enum msg_flag to set; APPEND: the
+				  new message's flags */
 	uint32_t flags_remove; /* SET_FLAGS: enum msg_flag to clear */
+	char *target;	       /* COPY, MOVE: the target's server name */
+	/* EXPUNGE: when the server cannot purge by UID (no UIDPLUS), a
+	 * plain EXPUNGE (which purges every \Deleted message, another
+	 * client's too) is allowed; else such a server is an error
+	 * SKUA_ERROR_NOT_SUPPORTED and nothing is purged. */
+	bool plain_expunge;
+	/* MOVE: clear \Deleted before moving (a move to the trash). */
+	bool undelete;
 };
 
 enum msg_flag {
@@ -72,19 +88,42 @@ enum msg_flag {
  */
 struct envelope {
 	uint32_t uid;
-	uint32_t flags;		 /* enum msg_flag */
-	uint32_t size;		 /* RFC822.SIZE */
-	int64_t date;		 /* the Date: header, Unix time; 0 if unknown */
-	int64_t received;	 /* INTERNALDATE, Unix time */
-	const char *from;	 /* display name, else address; never NULL */
-	const char *from_addr;	 /* never NULL */
-	const char *to;		 /* first recipient, for display; never NULL */
-	const char *subject;	 /* never NULL */
-	const char *message_id;	 /* never NULL ("" if none) */
-	const char *in_reply_to; /* never NULL */
-	const char *references;	 /* space-separated ids; never NULL */
+	uint32_t flags;	       /* enum msg_flag */
+	uint32_t size;	       /* RFC822.SIZE */
+	int64_t date;	       /* the Date: header, Unix time; 0 if unknown */
+	int64_t received;      /* INTERNALDATE, Unix time */
+	const char *from;      /* display name, else address; never NULL */
+	const char *from_addr; /* never NULL */
+	const char *to;	       /* first recipient, for display; never NULL */
+	const char *subject;   /* never NULL */
+	/*
+	 * "Message-ID\0In-Reply-To\0References\0" ("" each if none;
+	 * References space-separated): one pointer for the three, which
+	 * only threading reads, through envelope_message_id() and the like.
+	 */
+	const char *ids;
 	char strings[];
 };
+
+static inline const char *
+envelope_message_id(const struct envelope *e)
+{
+	return e->ids;
+}
+
+static inline const char *
+envelope_in_reply_to(const struct envelope *e)
+{
+	return e->ids + strlen(e->ids) + 1;
+}
+
+static inline const char *
+envelope_references(const struct envelope *e)
+{
+	const char *irt = envelope_in_reply_to(e);
+
+	return irt + strlen(irt) + 1;
+}
 
 /* The fields of envelope_new(); NULL strings become "". */
 struct envelope_fields {
@@ -95,6 +134,14 @@ struct envelope_fields {
 };
 
 struct envelope *envelope_new(const struct envelope_fields *f);
+/*
+ * A copy of env to keep in a folder: the sender and recipient strings,
+ * which repeat from message to message, interned in pool (one copy of
+ * each for the pool's life); the rest in the copy's own allocation. Free
+ * it with g_free() before the pool.
+ */
+struct envelope *envelope_interned(const struct envelope *env,
+    GStringChunk *pool);
 
 enum folder_flag {
 	FOLDER_NOSELECT = 1 << 0, /* a name in the hierarchy only */

@@ -286,6 +286,26 @@ run_request(struct worker *w, struct request *req)
 		    offsetof(struct backend_ops, set_flags) + sizeof(void *))
 			op = ops->set_flags;
 		break;
+	case REQ_EXPUNGE:
+		if (ops->size >=
+		    offsetof(struct backend_ops, expunge) + sizeof(void *))
+			op = ops->expunge;
+		break;
+	case REQ_COPY:
+		if (ops->size >=
+		    offsetof(struct backend_ops, copy) + sizeof(void *))
+			op = ops->copy;
+		break;
+	case REQ_MOVE:
+		if (ops->size >=
+		    offsetof(struct backend_ops, move) + sizeof(void *))
+			op = ops->move;
+		break;
+	case REQ_APPEND:
+		if (ops->size >=
+		    offsetof(struct backend_ops, append) + sizeof(void *))
+			op = ops->append;
+		break;
 	case REQ_FETCH_NEW:
 		if (ops->size >=
 		    offsetof(struct backend_ops, fetch_new) + sizeof(void *))

@@ -22,6 +22,7 @@
 #include "ui/view-folders.h"
 #include "ui/view-index.h"
 #include "ui/view-pager.h"
+#include "util/error.h"
 #include "util/path.h"
 
 static void
@@ -30,11 +31,15 @@ do_quit(struct core *core)
 	core->quit_requested = true;
 }
 
+static void leave_and_quit(struct core *core);
+static void leave_and_open(struct core *core, struct account *acc,
+    const char *name);
+
 static void
 ask_quit_cb(bool yes, void *data)
 {
 	if (yes)
-		do_quit(data);
+		leave_and_quit(data);
 }
 
 static void show_index(struct core *core);
@@ -44,7 +49,7 @@ cmd_quit(struct core *core)
 {
 	switch (opt_quad(core->cfg->global, "quit")) {
 	case QUAD_YES:
-		do_quit(core);
+		leave_and_quit(core);
 		break;
 	case QUAD_NO:
 		ui_message("quit is set to no: set quit=yes to leave with q");
@@ -187,9 +192,7 @@ cmd_select_entry(struct core *core)
 			ui_beep();
 			return;
 		}
-		core_open_folder(core, acc, name);
-		show_index(core);
-		sidebar_refresh();
+		leave_and_open(core, acc, name);
 		return;
 	}
 
@@ -369,9 +372,7 @@ change_folder_cb(const char *text, void *data)
 	i = complete_find((const char *const *)names->pdata, names->len, name);
 	if (i >= 0)
 		name = ((struct folder_info *)infos->pdata[i])->server_name;
-	core_open_folder(core, acc, name);
-	show_index(core);
-	sidebar_refresh();
+	leave_and_open(core, acc, name);
 }
 
 /* At most this many candidates are named on the message line. */
@@ -529,9 +530,7 @@ cmd_sidebar_open(struct core *core)
 	}
 	/* Opening frees the old folder; the name lives in the list. */
 	copy = g_strdup(name);
-	core_open_folder(core, acc, copy);
-	show_index(core);
-	sidebar_refresh();
+	leave_and_open(core, acc, copy);
 }
 
 static void
@@ -784,6 +783,508 @@ cmd_toggle_new(struct core *core)
 	ui_message("the message's header is not loaded yet");
 }
 
+/*
+ * Changing mail: flags, tags, purge, copy and move. A command acts on the
+ * tagged messages after ; (tag-prefix), else on the message shown in the
+ * pager, else on the index's selected one.
+ */
+
+static bool tag_prefix; /* ; was typed: the next command takes the tags */
+
+/* The UIDs the command acts on (caller unrefs); NULL after a beep. */
+static GArray *
+target_uids(struct core *core, bool *tagged)
+{
+	struct view *v = ui_top_view();
+	struct folder *f = core->folder;
+	GArray *uids;
+	uint32_t uid;
+
+	*tagged = false;
+	if (tag_prefix && f != NULL && f->load == FOLDER_OPEN) {
+		tag_prefix = false;
+		if (f->tagged == 0) {
+			ui_error("no tagged messages");
+			return NULL;
+		}
+		*tagged = true;
+		return folder_tagged_uids(f);
+	}
+	if (v != NULL && strcmp(v->context, "pager") == 0) {
+		if (f == NULL || f->message == NULL) {
+			ui_beep();
+			return NULL;
+		}
+		uid = f->message->uid;
+	} else {
+		struct view *index = index_with_message(core);
+
+		if (index == NULL)
+			return NULL;
+		uid = folder_row(f, (unsigned)index->cursor)->uid;
+	}
+	uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_array_append_val(uids, uid);
+	return uids;
+}
+
+/* mutt's resolve: after a change of one message, the index moves on. */
+static void
+resolve(struct core *core, bool tagged)
+{
+	struct view *v = ui_top_view();
+
+	if (!tagged && v != NULL && strcmp(v->context, "index") == 0 &&
+	    v->cursor + 1 < (int)folder_count(core->folder))
+		index_goto(v, v->cursor + 1);
+}
+
+static void
+change_flags(struct core *core, uint32_t add, uint32_t remove)
+{
+	bool tagged;
+	g_autoptr(GArray) uids = target_uids(core, &tagged);
+
+	if (uids == NULL)
+		return;
+	if (folder_change_flags_uids(core->folder, uids, add, remove) == 0) {
+		ui_message("the message's header is not loaded yet");
+		return;
+	}
+	resolve(core, tagged);
+	ui_mark_dirty();
+}
+
+/* d: mark deleted (\Deleted); $ or leaving the folder purges. */
+static void
+cmd_delete_message(struct core *core)
+{
+	change_flags(core, MSG_DELETED, 0);
+}
+
+static void
+cmd_undelete_message(struct core *core)
+{
+	change_flags(core, 0, MSG_DELETED);
+}
+
+/* F: each message flagged if it was not, else unflagged. */
+static void
+cmd_flag_message(struct core *core)
+{
+	struct folder *f = core->folder;
+	bool tagged;
+	g_autoptr(GArray) uids = target_uids(core, &tagged);
+	g_autoptr(GArray) on = NULL, off = NULL;
+	unsigned n;
+
+	if (uids == NULL)
+		return;
+	on = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	off = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	for (guint k = 0; k < uids->len; k++) {
+		uint32_t uid = g_array_index(uids, uint32_t, k);
+		gpointer idx =
+		    g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(uid));
+		const struct msg_row *row;
+
+		if (idx == NULL)
+			continue;
+		row = folder_row(f, GPOINTER_TO_UINT(idx) - 1);
+		if (row->env == NULL)
+			continue;
+		if (row->env->flags & MSG_FLAGGED)
+			g_array_append_val(off, uid);
+		else
+			g_array_append_val(on, uid);
+	}
+	n = folder_change_flags_uids(f, on, MSG_FLAGGED, 0) +
+	    folder_change_flags_uids(f, off, 0, MSG_FLAGGED);
+	if (n == 0) {
+		ui_message("the message's header is not loaded yet");
+		return;
+	}
+	resolve(core, tagged);
+	ui_mark_dirty();
+}
+
+/* t: tag or untag the selected message and move down. */
+static void
+cmd_tag_entry(struct core *core)
+{
+	struct view *index = index_with_message(core);
+	struct folder *f = core->folder;
+
+	if (index == NULL)
+		return;
+	folder_set_tag(f, (unsigned)index->cursor,
+	    !folder_row(f, (unsigned)index->cursor)->tagged);
+	resolve(core, false);
+	ui_mark_dirty();
+}
+
+static void
+tag_pattern_cb(const char *text, void *data)
+{
+	struct core *core = data;
+	struct folder *f = core->folder;
+	g_autofree char *pattern = NULL;
+	unsigned n = 0;
+
+	if (text == NULL || *text == '\0' || f == NULL ||
+	    f->load != FOLDER_OPEN)
+		return;
+	pattern = g_utf8_casefold(text, -1);
+	for (unsigned i = 0; i < folder_count(f); i++) {
+		if (row_matches(folder_row(f, i), pattern)) {
+			folder_set_tag(f, i, true);
+			n++;
+		}
+	}
+	ui_message("%u message%s tagged%s", n, n == 1 ? "" : "s",
+	    folder_filled(f) ? "" : " among the headers loaded so far");
+	ui_mark_dirty();
+}
+
+/* T: tag the messages whose sender or subject contains a text. */
+static void
+cmd_tag_pattern(struct core *core)
+{
+	if (index_with_message(core) == NULL)
+		return;
+	ui_prompt("Tag messages matching: ", NULL, tag_pattern_cb, core);
+}
+
+/* ;: the next command acts on the tagged messages. */
+static void
+cmd_tag_prefix(struct core *core)
+{
+	struct folder *f = core->folder;
+
+	if (f == NULL || f->load != FOLDER_OPEN || f->tagged == 0) {
+		ui_error("no tagged messages");
+		return;
+	}
+	tag_prefix = true;
+	ui_message("tag-");
+}
+
+/*
+ * Purging: $ or leaving a folder. With a trash (not this folder), the
+ * deleted messages move there instead of going for good.
+ */
+struct purge {
+	struct core *core;
+	GArray *uids;
+	bool leaving; /* a folder opens or skua quits once it is done */
+	bool quit;
+	struct account *acc; /* the folder to open, when not quit */
+	char *name;
+	unsigned serial; /* what its callbacks get: never a freed pointer */
+};
+
+/* At most one purge waits for an answer (the question may be dropped). */
+static struct purge *purging;
+static unsigned purge_serial;
+
+/* The purge a callback's data names, if it is still the one under way. */
+static struct purge *
+purge_of(void *data)
+{
+	if (purging == NULL || purging->serial != GPOINTER_TO_UINT(data))
+		return NULL;
+	return purging;
+}
+
+static void
+purge_free(struct purge *pg)
+{
+	if (pg == NULL)
+		return;
+	g_array_unref(pg->uids);
+	g_free(pg->name);
+	g_free(pg);
+}
+
+static void open_folder_now(struct core *core, struct account *acc,
+    const char *name);
+
+/* The purge is done or declined: go where the user was going. */
+static void
+purge_finish(struct purge *pg)
+{
+	struct core *core = pg->core;
+
+	if (purging == pg)
+		purging = NULL;
+	if (pg->leaving && pg->quit)
+		do_quit(core);
+	else if (pg->leaving)
+		open_folder_now(core, pg->acc, pg->name);
+	purge_free(pg);
+}
+
+static void purge_run(struct purge *pg, bool plain);
+
+static void
+plain_expunge_cb(bool yes, void *data)
+{
+	struct purge *pg = purge_of(data);
+
+	if (pg == NULL)
+		return;
+	if (yes)
+		purge_run(pg, true);
+	else
+		purge_finish(pg);
+}
+
+static void
+purged_cb(const GError *error, void *data)
+{
+	struct purge *pg = purge_of(data);
+
+	if (pg == NULL)
+		return;
+	if (g_error_matches(error, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED)) {
+		/* No UIDPLUS: only a plain EXPUNGE, which is everyone's. */
+		ui_ask("The server cannot purge only these (no UIDPLUS): "
+		       "purge EVERY deleted message, other clients' too?",
+		    false, plain_expunge_cb, GUINT_TO_POINTER(pg->serial));
+		return;
+	}
+	if (error != NULL) { /* reported; the folder stays open */
+		purging = NULL;
+		purge_free(pg);
+		ui_mark_dirty();
+		return;
+	}
+	purge_finish(pg);
+	ui_mark_dirty();
+}
+
+static void
+purge_run(struct purge *pg, bool plain)
+{
+	struct folder *f = pg->core->folder;
+	const char *trash = NULL;
+
+	if (f == NULL || f->load != FOLDER_OPEN) { /* closed meanwhile */
+		purge_finish(pg);
+		return;
+	}
+	if (!plain && !folder_trash(f, &trash)) {
+		core_list_folders(pg->core, f->acc);
+		ui_error("the folder list (for the trash) is loading: "
+			 "try again");
+		purging = NULL;
+		purge_free(pg);
+		return;
+	}
+	if (trash != NULL)
+		folder_transfer(f, pg->uids, trash, FOLDER_TO_TRASH, purged_cb,
+		    GUINT_TO_POINTER(pg->serial));
+	else
+		folder_expunge(f, pg->uids, plain, purged_cb,
+		    GUINT_TO_POINTER(pg->serial));
+	ui_message("%s %u deleted message%s...",
+	    trash != NULL ? "moving to the trash" : "purging", pg->uids->len,
+	    pg->uids->len == 1 ? "" : "s");
+}
+
+static void
+purge_answer_cb(bool yes, void *data)
+{
+	struct purge *pg = purge_of(data);
+
+	if (pg == NULL)
+		return;
+	if (yes)
+		purge_run(pg, false);
+	else
+		purge_finish(pg);
+}
+
+/*
+ * Purge the messages marked deleted, as the delete option says (asking
+ * first, or not at all); then, when leaving, open acc's name or quit.
+ */
+static void
+purge_start(struct core *core, bool leaving, bool quit, struct account *acc,
+    const char *name)
+{
+	struct folder *f = core->folder;
+	struct purge *pg;
+	g_autofree char *question = NULL;
+	enum quad q = opt_quad(core->cfg->global, "delete");
+
+	pg = g_new0(struct purge, 1);
+	pg->core = core;
+	pg->leaving = leaving;
+	pg->quit = quit;
+	pg->acc = acc;
+	pg->name = g_strdup(name);
+	/* Never 0, so a callback's data always names one purge. */
+	pg->serial = ++purge_serial != 0 ? purge_serial : ++purge_serial;
+	pg->uids = f != NULL && f->load == FOLDER_OPEN
+	    ? folder_deleted_uids(f)
+	    : g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	purge_free(purging);
+	purging = pg;
+	if (pg->uids->len == 0 || q == QUAD_NO) {
+		if (!leaving)
+			ui_message(pg->uids->len == 0
+				? "no deleted messages"
+				: "delete is set to no: nothing purged");
+		purge_finish(pg);
+		return;
+	}
+	if (q == QUAD_YES) {
+		purge_run(pg, false);
+		return;
+	}
+	question = g_strdup_printf("Purge %u deleted message%s?", pg->uids->len,
+	    pg->uids->len == 1 ? "" : "s");
+	ui_ask(question, q == QUAD_ASK_YES, purge_answer_cb,
+	    GUINT_TO_POINTER(pg->serial));
+}
+
+/* $: purge the messages marked deleted (or move them to the trash). */
+static void
+cmd_sync_mailbox(struct core *core)
+{
+	if (core->folder == NULL || core->folder->load != FOLDER_OPEN) {
+		ui_beep();
+		return;
+	}
+	purge_start(core, false, false, NULL, NULL);
+}
+
+static void
+open_folder_now(struct core *core, struct account *acc, const char *name)
+{
+	core_open_folder(core, acc, name);
+	show_index(core);
+	sidebar_refresh();
+}
+
+/* Open a folder, purging the one left first (the delete option). */
+static void
+leave_and_open(struct core *core, struct account *acc, const char *name)
+{
+	purge_start(core, true, false, acc, name);
+}
+
+/* Quit, purging the open folder first (the delete option). */
+static void
+leave_and_quit(struct core *core)
+{
+	purge_start(core, true, true, NULL, NULL);
+}
+
+/* The messages s and C act on, kept while the prompt is up. */
+static GArray *transfer_uids;
+static bool transfer_tagged;
+
+static void
+transfer_cb(const char *text, void *data, enum folder_transfer how)
+{
+	struct core *core = data;
+	struct folder *f = core->folder;
+	struct account *acc;
+	const char *name;
+	g_autoptr(GPtrArray) infos = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	int i;
+
+	if (text == NULL || *text == '\0' || f == NULL ||
+	    f->load != FOLDER_OPEN || transfer_uids == NULL) {
+		g_clear_pointer(&transfer_uids, g_array_unref);
+		return;
+	}
+	if (!core_resolve_folder(core, text, &acc, &name))
+		return;
+	names = openable_names(acc, &infos);
+	i = complete_find((const char *const *)names->pdata, names->len, name);
+	if (i >= 0)
+		name = ((struct folder_info *)infos->pdata[i])->server_name;
+	if (acc != f->acc) {
+		g_autoptr(GError) error = NULL;
+
+		/* Another account: APPEND there, delete here after. */
+		if (!folder_transfer_account(f, transfer_uids, acc, name,
+			how != FOLDER_COPY, &error)) {
+			ui_error("%s", error->message);
+			return;
+		}
+		ui_message("%s %u message%s to %s/%s...",
+		    how == FOLDER_COPY ? "copying" : "moving",
+		    transfer_uids->len, transfer_uids->len == 1 ? "" : "s",
+		    acc->name, name);
+		if (transfer_tagged)
+			folder_untag_all(f);
+		g_clear_pointer(&transfer_uids, g_array_unref);
+		return;
+	}
+	if (strcmp(name, f->name) == 0) {
+		ui_error("the messages are in that folder already");
+		return;
+	}
+	folder_transfer(f, transfer_uids, name, how, NULL, NULL);
+	ui_message("%s %u message%s to %s...",
+	    how == FOLDER_COPY ? "copying" : "moving", transfer_uids->len,
+	    transfer_uids->len == 1 ? "" : "s", name);
+	if (transfer_tagged)
+		folder_untag_all(f);
+	g_clear_pointer(&transfer_uids, g_array_unref);
+}
+
+static void
+save_message_cb(const char *text, void *data)
+{
+	transfer_cb(text, data, FOLDER_MOVE);
+}
+
+static void
+copy_message_cb(const char *text, void *data)
+{
+	transfer_cb(text, data, FOLDER_COPY);
+}
+
+static void
+transfer_prompt(struct core *core, bool move)
+{
+	GArray *uids = target_uids(core, &transfer_tagged);
+
+	if (uids == NULL)
+		return;
+	if (transfer_uids != NULL)
+		g_array_unref(transfer_uids);
+	transfer_uids = uids;
+	if (core->folder->acc->folders == NULL)
+		core_list_folders(core, core->folder->acc);
+	ui_prompt_complete(move ? (transfer_tagged ? "Move tagged to folder: "
+						   : "Move to folder: ")
+				: (transfer_tagged ? "Copy tagged to folder: "
+						   : "Copy to folder: "),
+	    NULL, complete_folder, move ? save_message_cb : copy_message_cb,
+	    core);
+}
+
+/* s: move to a folder of the account (mutt's save-message). */
+static void
+cmd_save_message(struct core *core)
+{
+	transfer_prompt(core, true);
+}
+
+/* C: copy to a folder of the account. */
+static void
+cmd_copy_message(struct core *core)
+{
+	transfer_prompt(core, false);
+}
+
 /* o and O in mutt: one key names the order. */
 static const struct {
 	char key;
@@ -855,11 +1356,14 @@ cmd_sort_reverse(struct core *core)
 static const struct cmd_entry table[] = {
 	{ "cancel",         cmd_cancel,         "stop opening a folder, a message or a save" },
 	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
+	{ "copy-message",   cmd_copy_message,   "copy the message (or ; the tagged) to a folder" },
+	{ "delete-message", cmd_delete_message, "mark the message deleted ($ purges it)" },
 	{ "display-message", cmd_display_message, "show the selected message" },
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
 	{ "exit",           cmd_exit,           "leave this screen" },
 	{ "fetch-mail",     cmd_fetch_mail,     "download new mail of the POP3 accounts" },
 	{ "first-entry",    cmd_first_entry,    "go to the first line" },
+	{ "flag-message",   cmd_flag_message,   "flag the message, or unflag it" },
 	{ "folder-list",    cmd_folder_list,    "list the folders of every account" },
 	{ "help",           cmd_help,           "show the keys of this screen" },
 	{ "last-entry",     cmd_last_entry,     "go to the last line" },
@@ -873,6 +1377,7 @@ static const struct cmd_entry table[] = {
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
 	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },
+	{ "save-message",   cmd_save_message,   "move the message (or ; the tagged) to a folder" },
 	{ "search",         cmd_search,         "search sender and subject (loaded headers), or the pager's text" },
 	{ "search-next",    cmd_search_next,    "search again" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
@@ -882,7 +1387,12 @@ static const struct cmd_entry table[] = {
 	{ "sidebar-toggle-visible", cmd_sidebar_toggle, "show or hide the sidebar" },
 	{ "sort-mailbox",   cmd_sort_mailbox,   "sort the index (asks for the order)" },
 	{ "sort-reverse",   cmd_sort_reverse,   "sort the index in reverse order" },
+	{ "sync-mailbox",   cmd_sync_mailbox,   "purge the messages marked deleted (or move them to the trash)" },
+	{ "tag-entry",      cmd_tag_entry,      "tag or untag the message" },
+	{ "tag-pattern",    cmd_tag_pattern,    "tag the messages whose sender or subject contains a text" },
+	{ "tag-prefix",     cmd_tag_prefix,     "apply the next command to the tagged messages" },
 	{ "toggle-new",     cmd_toggle_new,     "mark the message unread, or read again" },
+	{ "undelete-message", cmd_undelete_message, "remove the message's deleted mark" },
 	{ "view-attach",    cmd_view_attach,    "open the selected part (mailcap, else text)" },
 	{ "view-attachments", cmd_view_attachments, "list the parts of the message" },
 	{ "view-mailcap",   cmd_view_mailcap,   "open the selected part with its mailcap entry" },
@@ -940,6 +1450,9 @@ cmd_key(struct core *core, int key)
 		return;
 	}
 	cmd_run(core, name);
+	/* ; applies to the one command that follows. */
+	if (strcmp(name, "tag-prefix") != 0)
+		tag_prefix = false;
 }
 
 static struct view *
@@ -994,8 +1507,7 @@ cmd_first_screen(struct core *core)
 
 		ui_push_view(accounts_view(core));
 		/* Like mutt, start in the first mailbox when it can be read. */
-		if (first->kind == ACCOUNT_IMAP)
-			open_account(core, first);
+		open_account(core, first);
 		/* Every other account connects and lists in the background. */
 		core_connect_all(core);
 	}

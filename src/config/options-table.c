@@ -82,6 +82,8 @@ static const struct option_def table[] = {
 	  "Ring the terminal bell on an error or an unbound key." },
 	{ "connect_timeout", OPT_NUMBER, OPT_ACCOUNT, "30", 1, 3600, NULL,
 	  "Seconds to wait for a server to connect and to answer each read or write." },
+	{ "delete", OPT_QUAD, 0, "ask-yes", 0, 0, NULL,
+	  "Whether messages marked deleted are purged when leaving a folder (c, q): yes, no, or ask-yes/ask-no to ask with that default." },
 	{ "folder", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, check_folder,
 	  "Where the account's mail is: an imap://, imaps://, pop:// or pops:// URL, or a local Maildir path." },
 	{ "header_fill", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
@@ -91,7 +93,7 @@ static const struct option_def table[] = {
 	{ "index_format", OPT_STRING, 0, "%4C %Z %{%b %d} %-15.15L (%4c) %s", 0, 0, NULL,
 	  "The line of the message index, with mutt's %-codes (see INDEX FORMAT)." },
 	{ "local_store", OPT_STRING, OPT_ACCOUNT | OPT_PATH, NULL, 0, 0, NULL,
-	  "For a pop:// or pops:// account: the Maildir that downloads go into (unset: $XDG_DATA_HOME/skua/mail/ACCOUNT)." },
+	  "A POP3 account's local Maildir store; empty: $XDG_DATA_HOME/skua/mail/ACCOUNT." },
 	{ "mailcap_path", OPT_STRING, 0, "~/.mailcap:/etc/mailcap", 0, 0, NULL,
 	  "The mailcap files (RFC 1524) that say which program shows a type, colon-separated, first match wins." },
 	{ "message_timeout", OPT_NUMBER, 0, "5", 1, 3600, NULL,
@@ -128,6 +130,8 @@ static const struct option_def table[] = {
 	  "The SHA-256 fingerprint of the server's certificate, trusted even if no CA vouches for it." },
 	{ "tls_verify", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
 	  "Verify the server's certificate and name; no accepts any certificate (unsafe)." },
+	{ "trash", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,
+	  "The folder deleted messages are moved to when they are purged (not from the trash itself); unset: the server's \\Trash folder (SPECIAL-USE); \"\": none, purge for good." },
 };
 /* clang-format on */
 

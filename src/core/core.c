@@ -215,12 +215,11 @@ driver_for(const struct account *acc)
 	p.mailcap_path = opt_string(o, "mailcap_path");
 	p.alternative_order = opt_string(o, "alternative_order");
 	if (acc->kind == ACCOUNT_POP) {
-		const char *ls = opt_nonempty(acc, "local_store");
 		g_autofree char *data = path_data_dir();
 		g_autofree char *safe = account_file_name(acc->name);
 
-		store = ls != NULL ? path_expand(ls, NULL)
-				   : g_build_filename(data, "mail", safe, NULL);
+		/* The same store the maildir driver serves. */
+		store = account_store_path(acc);
 		state = g_strconcat(data, "/pop/", safe, ".sqlite", NULL);
 		p.local_store = store;
 		p.pop_state = state;
@@ -232,6 +231,57 @@ driver_for(const struct account *acc)
 	}
 	/* The driver copies what it keeps. */
 	return backend_new_for(url_scheme_name(acc->url->scheme), &p);
+}
+
+char *
+account_store_path(const struct account *acc)
+{
+	const char *opt;
+	g_autofree char *data = NULL;
+
+	if (acc->kind == ACCOUNT_LOCAL)
+		return g_strdup(acc->path);
+	if (acc->kind != ACCOUNT_POP)
+		return NULL;
+	opt = opt_nonempty(acc, "local_store");
+	if (opt != NULL)
+		return path_expand(opt, NULL);
+	data = path_data_dir();
+	/* The account's name is the user's, but keep it one component. */
+	{
+		g_autofree char *safe = path_safe_name(acc->name, "pop");
+
+		return g_build_filename(data, "mail", safe, NULL);
+	}
+}
+
+/*
+ * The driver that serves the folders of a local account (its Maildir) or
+ * of a POP3 account (its local_store): the maildir driver.
+ */
+static struct backend *
+store_driver_for(const struct account *acc)
+{
+	g_autofree char *path = account_store_path(acc);
+	struct backend_params p = { 0 };
+
+	if (path == NULL)
+		return NULL;
+	p.account = acc->name;
+	p.path = path;
+	p.create_store = acc->kind == ACCOUNT_POP;
+	p.mailcap_path = opt_string(acc->opts, "mailcap_path");
+	p.alternative_order = opt_string(acc->opts, "alternative_order");
+	return backend_new_for("maildir", &p);
+}
+
+/* The driver of acc's folders, whatever its kind; NULL when none. */
+static struct backend *
+account_driver(const struct account *acc)
+{
+	if (acc->kind == ACCOUNT_IMAP)
+		return acc->url != NULL ? driver_for(acc) : NULL;
+	return store_driver_for(acc);
 }
 
 struct backend *
@@ -286,8 +336,7 @@ bool
 core_account_open(struct core *core, struct account *acc, GError **err)
 {
 	if (acc->worker == NULL) {
-		struct backend *be =
-		    acc->kind == ACCOUNT_IMAP ? driver_for(acc) : NULL;
+		struct backend *be = account_driver(acc);
 
 		if (be == NULL) {
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
@@ -477,7 +526,7 @@ core_account_restart(struct core *core, struct account *acc)
 		g_clear_pointer(&acc->fill_workers[k], worker_free);
 	g_clear_pointer(&acc->worker, worker_free);
 	acc->listing = false;
-	be = driver_for(acc);
+	be = account_driver(acc);
 	if (be == NULL)
 		return;
 	core_account_start(core, acc, be);
@@ -688,7 +737,7 @@ core_connect_all(struct core *core)
 		/* A POP3 account fetches at start; its folders are local. */
 		if (acc->kind == ACCOUNT_POP && acc->fetch_ended == 0)
 			fetch_account(core, acc, false);
-		if (acc->kind != ACCOUNT_IMAP || acc->url == NULL)
+		if (acc->kind == ACCOUNT_IMAP && acc->url == NULL)
 			continue;
 		if (acc->worker != NULL) {
 			/* Its folder is opening: list after its first screen.
@@ -697,7 +746,7 @@ core_connect_all(struct core *core)
 				acc->list_wanted = true;
 			continue;
 		}
-		be = driver_for(acc);
+		be = account_driver(acc);
 		if (be == NULL) {
 			core_status(core, "%s: no driver for %s folders",
 			    acc->name, account_kind_name(acc));
@@ -724,14 +773,14 @@ core_screen_ready(struct core *core)
 	}
 }
 
-/* The IMAP account called name (a prefix of length len), else NULL. */
+/* The account called name (a prefix of length len), else NULL. */
 static struct account *
-imap_account_named(const struct core *core, const char *name, size_t len)
+account_named(const struct core *core, const char *name, size_t len)
 {
 	for (guint i = 0; i < core->accounts->len; i++) {
 		struct account *acc = core->accounts->pdata[i];
 
-		if (acc->kind == ACCOUNT_IMAP && strlen(acc->name) == len &&
+		if (strlen(acc->name) == len &&
 		    strncmp(acc->name, name, len) == 0)
 			return acc;
 	}
@@ -744,7 +793,7 @@ core_resolve_folder(struct core *core, const char *text, struct account **acc,
 {
 	const char *slash = strchr(text, '/');
 	struct account *named =
-	    slash != NULL ? imap_account_named(core, text, slash - text) : NULL;
+	    slash != NULL ? account_named(core, text, slash - text) : NULL;
 
 	if (named != NULL) {
 		*acc = named;
@@ -765,8 +814,6 @@ core_browser_count(const struct core *core)
 	for (guint i = 0; i < core->accounts->len; i++) {
 		const struct account *acc = core->accounts->pdata[i];
 
-		if (acc->kind != ACCOUNT_IMAP)
-			continue;
 		n += 1 + (acc->folders != NULL ? acc->folders->len : 0);
 	}
 	return n;
@@ -780,8 +827,6 @@ core_browser_line(const struct core *core, unsigned i, struct account **acc,
 		struct account *a = core->accounts->pdata[k];
 		unsigned n;
 
-		if (a->kind != ACCOUNT_IMAP)
-			continue;
 		n = a->folders != NULL ? a->folders->len : 0;
 		if (i <= n) {
 			*acc = a;

@@ -199,14 +199,14 @@ void core_open_folder(struct core *core, struct account *acc, const char *name);
 const char *account_first_folder(const struct account *acc);
 /*
  * Which account and folder the text typed at `c` means: "NAME/Folder"
- * when NAME is an IMAP account ("NAME/" alone: its first folder), else
+ * when NAME is an account ("NAME/" alone: its first folder), else
  * the folder text of the current account. *name points into text, or is
  * the account's first folder. False when there is no account to use.
  */
 bool core_resolve_folder(struct core *core, const char *text,
     struct account **acc, const char **name);
 /*
- * The folder browser's lines: every IMAP account as a heading followed by
+ * The folder browser's lines: every account as a heading followed by
  * its folders (from its last listing). Line i is acc's heading when *fi is
  * set to NULL; false when i is past the end.
  */
@@ -249,5 +249,11 @@ struct backend *core_account_driver(const struct account *acc);
 const char *account_kind_name(const struct account *acc);
 /* The location for display, without any password. Caller frees. */
 char *account_location(const struct account *acc);
+/*
+ * The local store of acc's folders: a local account's Maildir, a POP3
+ * account's local_store (default $XDG_DATA_HOME/skua/mail/ACCOUNT); NULL
+ * for an IMAP account. Caller frees.
+ */
+char *account_store_path(const struct account *acc);
 
 #endif

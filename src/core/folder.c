@@ -2,6 +2,9 @@
 /* The open folder's model and its lazy, windowed envelope fetching. */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 #include "backend/types.h"
 #include "backend/worker.h"
 #include "config/options.h"
@@ -14,6 +17,41 @@
 static void fill_next(struct folder *f);
 static void apply_folder_state(struct folder *f, const struct folder_state *fs);
 static void sort_progress(struct folder *f);
+
+/* A change of messages under way: expunge, copy or move. */
+struct change {
+	enum request_kind kind;
+	GArray *uids;
+	char *target;	    /* COPY, MOVE */
+	bool plain;	    /* EXPUNGE: a plain EXPUNGE was allowed */
+	bool undelete;	    /* MOVE: to the trash */
+	bool then_delete;   /* COPY: a move the server could not do */
+	folder_done_cb *cb; /* may be NULL */
+	void *data;
+	/* Rows taken away at once (a purge, a move), put back if refused:
+	 * the display order before (uids and their tree nodes) and the
+	 * rows themselves (struct msg_row, owning their envelopes). */
+	GArray *order, *order_nodes, *hidden;
+};
+
+struct flag_change;
+static void flag_change_free(struct flag_change *ch);
+
+static void
+change_free(struct change *ch)
+{
+	for (guint i = 0; ch->hidden != NULL && i < ch->hidden->len; i++)
+		g_free(g_array_index(ch->hidden, struct msg_row, i).env);
+	if (ch->hidden != NULL)
+		g_array_unref(ch->hidden);
+	if (ch->order != NULL)
+		g_array_unref(ch->order);
+	if (ch->order_nodes != NULL)
+		g_array_unref(ch->order_nodes);
+	g_array_unref(ch->uids);
+	g_free(ch->target);
+	g_free(ch);
+}
 
 static struct msg_row *
 row_at(const struct folder *f, unsigned i)
@@ -71,9 +109,8 @@ got_envelopes(struct folder *f, const struct reply *reply)
 		if (row->env == NULL)
 			f->fetched++;
 		g_free(row->env);
-		/* Steal the envelope from the reply. */
-		row->env = env;
-		reply->envelopes->pdata[i] = NULL;
+		/* Senders and recipients repeat: one copy of each. */
+		row->env = envelope_interned(env, f->strings);
 	}
 	if (f->sort_waiting)
 		sort_progress(f);
@@ -204,6 +241,9 @@ post_open(struct folder *f)
 	f->open_id = worker_post(f->acc->worker, req, on_opened, f);
 }
 
+/* Folders opened: each folder's serial, so late callbacks know it. */
+static unsigned serials;
+
 struct folder *
 folder_open(struct core *core, struct account *acc, const char *name)
 {
@@ -217,15 +257,19 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	f->load = FOLDER_OPENING;
 	f->rows = g_array_new(FALSE, FALSE, sizeof(struct msg_row));
 	f->by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->strings = g_string_chunk_new(64 * 1024);
 	f->asked = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)g_array_unref);
-	f->flag_changes =
-	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	f->flag_changes = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	    g_free, (GDestroyNotify)flag_change_free);
+	f->changes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	    (GDestroyNotify)change_free);
 	/* The option's value was checked when it was set. */
 	(void)sort_parse(opt_string(acc->opts, "sort"), &spec);
 	f->sort = spec.key;
 	f->reverse = spec.reverse;
 	f->cursor_hint = -1;
+	f->serial = ++serials;
 	post_open(f);
 	folder_free(core->folder);
 	core->folder = f;
@@ -248,7 +292,10 @@ folder_free(struct folder *f)
 	g_array_free(f->rows, TRUE);
 	g_hash_table_destroy(f->by_uid);
 	g_hash_table_destroy(f->asked);
+	/* After the rows: their envelopes point into it. */
+	g_string_chunk_free(f->strings);
 	g_hash_table_destroy(f->flag_changes);
+	g_hash_table_destroy(f->changes);
 	if (f->tree != NULL)
 		g_array_unref(f->tree);
 	g_free(f->tree_next);
@@ -396,28 +443,45 @@ folder_open_message(struct folder *f, unsigned i)
 	f->message_id = worker_post(f->acc->worker, req, on_message, f);
 }
 
-/* A flag change under way: what to undo if the server refuses it. */
-struct flag_change {
-	uint64_t id; /* the request: the table's key */
+/* What one message's flag change did: what to undo if it is refused. */
+struct flag_undo {
 	uint32_t uid;
 	uint32_t added;	  /* the bits this change set */
 	uint32_t removed; /* the bits this change cleared */
 };
 
-/* Undo ch on the row of its message (and on the message shown). */
+/* A flag change under way (one request, one or many messages). */
+struct flag_change {
+	uint64_t id;  /* the request: the table's key */
+	GArray *undo; /* struct flag_undo */
+};
+
 static void
-flags_undo(struct folder *f, const struct flag_change *ch)
+flag_change_free(struct flag_change *ch)
 {
-	gpointer idx =
-	    g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(ch->uid));
-	struct msg_row *row =
-	    idx != NULL ? row_at(f, GPOINTER_TO_UINT(idx) - 1) : NULL;
+	g_array_unref(ch->undo);
+	g_free(ch);
+}
+
+static struct msg_row *
+row_of_uid(const struct folder *f, uint32_t uid)
+{
+	gpointer idx = g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(uid));
+
+	return idx != NULL ? row_at(f, GPOINTER_TO_UINT(idx) - 1) : NULL;
+}
+
+/* Undo u on the row of its message (and on the message shown). */
+static void
+flags_undo(struct folder *f, const struct flag_undo *u)
+{
+	struct msg_row *row = row_of_uid(f, u->uid);
 
 	if (row != NULL && row->env != NULL)
-		row->env->flags = (row->env->flags & ~ch->added) | ch->removed;
-	if (f->message != NULL && f->message->uid == ch->uid)
+		row->env->flags = (row->env->flags & ~u->added) | u->removed;
+	if (f->message != NULL && f->message->uid == u->uid)
 		f->message->flags =
-		    (f->message->flags & ~ch->added) | ch->removed;
+		    (f->message->flags & ~u->added) | u->removed;
 }
 
 static void
@@ -427,26 +491,32 @@ on_flags(const struct reply *reply, void *data)
 	struct core *core = f->acc->core;
 	uint64_t id = reply->request_id;
 	struct flag_change *ch;
+	g_autofree char *what = NULL;
 
 	if (!reply_is_terminal(reply))
 		return;
 	ch = g_hash_table_lookup(f->flag_changes, &id);
 	if (ch == NULL)
 		return;
+	if (reply->kind != REPLY_DONE) {
+		for (guint i = 0; i < ch->undo->len; i++)
+			flags_undo(f,
+			    &g_array_index(ch->undo, struct flag_undo, i));
+		what = ch->undo->len == 1
+		    ? g_strdup_printf("message %u",
+			  g_array_index(ch->undo, struct flag_undo, 0).uid)
+		    : g_strdup_printf("%u messages", ch->undo->len);
+	}
 	switch (reply->kind) {
 	case REPLY_ERROR:
-		flags_undo(f, ch);
-		core_status(core, "flags of message %u not changed: %s",
-		    ch->uid, reply->error->message);
+		core_status(core, "flags of %s not changed: %s", what,
+		    reply->error->message);
 		break;
 	case REPLY_UNSUPPORTED:
-		flags_undo(f, ch);
 		core_status(core, "this account cannot change flags");
 		break;
 	case REPLY_CANCELLED:
-		flags_undo(f, ch);
-		core_status(core, "flags of message %u not changed: cancelled",
-		    ch->uid);
+		core_status(core, "flags of %s not changed: cancelled", what);
 		break;
 	default:
 		break;
@@ -455,41 +525,64 @@ on_flags(const struct reply *reply, void *data)
 	core_changed(core);
 }
 
-bool
-folder_change_flags(struct folder *f, uint32_t uid, uint32_t add,
+unsigned
+folder_change_flags_uids(struct folder *f, const GArray *uids, uint32_t add,
     uint32_t remove)
 {
-	gpointer idx = g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(uid));
-	struct msg_row *row;
 	struct flag_change *ch;
 	struct request *req;
-	uint32_t old;
+	GArray *sent;
 
-	if (f->load != FOLDER_OPEN || idx == NULL)
-		return false;
-	row = row_at(f, GPOINTER_TO_UINT(idx) - 1);
-	if (row->env == NULL)
-		return false;
+	if (f->load != FOLDER_OPEN)
+		return 0;
 	remove &= ~add;
-	old = row->env->flags;
 	ch = g_new0(struct flag_change, 1);
-	ch->uid = uid;
-	ch->added = add & ~old;
-	ch->removed = remove & old;
-	/* On the screen at once; undone if the server refuses. */
-	row->env->flags = (old | add) & ~remove;
-	if (f->message != NULL && f->message->uid == uid)
-		f->message->flags = (f->message->flags | add) & ~remove;
+	ch->undo = g_array_new(FALSE, FALSE, sizeof(struct flag_undo));
+	sent = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	for (guint i = 0; i < uids->len; i++) {
+		uint32_t uid = g_array_index(uids, uint32_t, i);
+		struct msg_row *row = row_of_uid(f, uid);
+		struct flag_undo u = { uid, 0, 0 };
+		uint32_t old;
+
+		if (row == NULL || row->env == NULL)
+			continue;
+		old = row->env->flags;
+		u.added = add & ~old;
+		u.removed = remove & old;
+		/* On the screen at once; undone if the server refuses. */
+		row->env->flags = (old | add) & ~remove;
+		if (f->message != NULL && f->message->uid == uid)
+			f->message->flags = (f->message->flags | add) & ~remove;
+		g_array_append_val(ch->undo, u);
+		g_array_append_val(sent, uid);
+	}
+	if (sent->len == 0) {
+		g_array_unref(sent);
+		flag_change_free(ch);
+		return 0;
+	}
 	req = request_new(REQ_SET_FLAGS);
 	req->folder = g_strdup(f->name);
-	req->uid = uid;
+	req->uid = g_array_index(sent, uint32_t, 0);
+	req->uids = sent;
 	req->flags_add = add;
 	req->flags_remove = remove;
 	ch->id = worker_post(f->acc->worker, req, on_flags, f);
 	g_hash_table_insert(f->flag_changes, g_memdup2(&ch->id, sizeof(ch->id)),
 	    ch);
 	core_changed(f->acc->core);
-	return true;
+	return ch->undo->len;
+}
+
+bool
+folder_change_flags(struct folder *f, uint32_t uid, uint32_t add,
+    uint32_t remove)
+{
+	g_autoptr(GArray) one = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	g_array_append_val(one, uid);
+	return folder_change_flags_uids(f, one, add, remove) == 1;
 }
 
 struct save {
@@ -710,12 +803,13 @@ set_rows(struct folder *f, const uint32_t *uids, guint n, const uint32_t *nodes)
 	GArray *rows =
 	    g_array_sized_new(FALSE, FALSE, sizeof(struct msg_row), n);
 	GHashTable *by_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
-	unsigned fetched = 0;
+	unsigned fetched = 0, tagged = 0;
 
 	for (guint i = 0; i < n; i++) {
 		gpointer key = GUINT_TO_POINTER(uids[i]);
 		gpointer idx = g_hash_table_lookup(f->by_uid, key);
-		struct msg_row row = { uids[i], false, NULL, THREAD_NONE };
+		struct msg_row row = { uids[i], false, NULL, THREAD_NONE,
+			false };
 
 		if (uids[i] == 0 || g_hash_table_contains(by_uid, key))
 			continue; /* a server's duplicate */
@@ -728,6 +822,7 @@ set_rows(struct folder *f, const uint32_t *uids, guint n, const uint32_t *nodes)
 		}
 		row.node = nodes != NULL ? nodes[i] : THREAD_NONE;
 		fetched += row.env != NULL;
+		tagged += row.tagged;
 		g_array_append_val(rows, row);
 		g_hash_table_insert(by_uid, key, GUINT_TO_POINTER(rows->len));
 	}
@@ -738,6 +833,7 @@ set_rows(struct folder *f, const uint32_t *uids, guint n, const uint32_t *nodes)
 	f->rows = rows;
 	f->by_uid = by_uid;
 	f->fetched = fetched;
+	f->tagged = tagged;
 	f->fill_pos = 0;
 	f->order_serial++;
 	/* The cursor stays on its message; before the view has put it on
@@ -905,4 +1001,553 @@ folder_set_sort(struct folder *f, enum sort_key key, bool reverse)
 	}
 	sort_here(f);
 	core_changed(f->acc->core);
+}
+
+/*
+ * Tags, and the changes that take messages away: expunge, copy, move.
+ */
+
+void
+folder_set_tag(struct folder *f, unsigned i, bool tagged)
+{
+	struct msg_row *row;
+
+	if (i >= f->rows->len)
+		return;
+	row = row_at(f, i);
+	if (row->tagged == tagged)
+		return;
+	row->tagged = tagged;
+	if (tagged)
+		f->tagged++;
+	else
+		f->tagged--;
+	core_changed(f->acc->core);
+}
+
+void
+folder_untag_all(struct folder *f)
+{
+	for (guint i = 0; i < f->rows->len; i++)
+		row_at(f, i)->tagged = false;
+	f->tagged = 0;
+	core_changed(f->acc->core);
+}
+
+GArray *
+folder_tagged_uids(const struct folder *f)
+{
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	for (guint i = 0; i < f->rows->len && uids->len < f->tagged; i++)
+		if (row_at(f, i)->tagged)
+			g_array_append_val(uids, row_at(f, i)->uid);
+	return uids;
+}
+
+GArray *
+folder_deleted_uids(const struct folder *f)
+{
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	for (guint i = 0; i < f->rows->len; i++) {
+		const struct msg_row *row = row_at(f, i);
+
+		if (row->env != NULL && (row->env->flags & MSG_DELETED))
+			g_array_append_val(uids, row->uid);
+	}
+	return uids;
+}
+
+/*
+ * Drop the rows of uids (gone, or going, from the server). The cursor
+ * stays on its message, or goes to the next row that stays (else the
+ * previous). save, when not NULL, gets the dropped rows (struct msg_row)
+ * with their envelopes, to be put back by restore_rows().
+ */
+static void
+remove_uids(struct folder *f, const GArray *uids, GArray *save)
+{
+	g_autoptr(GHashTable) gone =
+	    g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GArray) keep = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	gpointer cur = f->cursor_uid != 0
+	    ? g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(f->cursor_uid))
+	    : NULL;
+	bool cursor_gone = false;
+	uint32_t before = 0;
+
+	for (guint i = 0; i < uids->len; i++)
+		g_hash_table_add(gone,
+		    GUINT_TO_POINTER(g_array_index(uids, uint32_t, i)));
+	for (guint i = 0; i < f->rows->len; i++) {
+		const struct msg_row *row = row_at(f, i);
+
+		if (g_hash_table_contains(gone, GUINT_TO_POINTER(row->uid))) {
+			if (cur != NULL && GPOINTER_TO_UINT(cur) - 1 == i)
+				cursor_gone = true;
+			if (save != NULL) {
+				g_array_append_val(save, *row);
+				/* The envelope moves to save. */
+				row_at(f, i)->env = NULL;
+			}
+			continue;
+		}
+		if (cursor_gone) { /* the first row after the cursor's */
+			f->cursor_uid = row->uid;
+			cursor_gone = false;
+			cur = NULL;
+		}
+		if (cur != NULL && i < GPOINTER_TO_UINT(cur) - 1)
+			before = row->uid;
+		g_array_append_val(keep, row->uid);
+		g_array_append_val(nodes, row->node);
+	}
+	if (cursor_gone) /* none after it: the one before */
+		f->cursor_uid = before;
+	if (keep->len == f->rows->len)
+		return;
+	set_rows(f, (const uint32_t *)keep->data, keep->len,
+	    f->tree != NULL ? (const uint32_t *)nodes->data : NULL);
+	if (f->fill && f->filling == 0)
+		fill_next(f);
+}
+
+/*
+ * The server refused a purge or a move: the rows ch took away come back
+ * where they were, with their envelopes and tags.
+ */
+static void
+restore_rows(struct folder *f, struct change *ch)
+{
+	g_autoptr(GHashTable) hidden =
+	    g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GHashTable) listed =
+	    g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GArray) uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	if (ch->hidden == NULL || ch->hidden->len == 0)
+		return;
+	for (guint i = 0; i < ch->hidden->len; i++)
+		g_hash_table_add(hidden,
+		    GUINT_TO_POINTER(
+			g_array_index(ch->hidden, struct msg_row, i).uid));
+	/* The old order, without the rows gone meanwhile... */
+	for (guint i = 0; i < ch->order->len; i++) {
+		uint32_t uid = g_array_index(ch->order, uint32_t, i);
+		gpointer key = GUINT_TO_POINTER(uid);
+
+		g_hash_table_add(listed, key);
+		if (!g_hash_table_contains(hidden, key) &&
+		    !g_hash_table_contains(f->by_uid, key))
+			continue;
+		g_array_append_val(uids, uid);
+		g_array_append_val(nodes,
+		    g_array_index(ch->order_nodes, uint32_t, i));
+	}
+	/* ...and rows that came since, after them. */
+	for (guint i = 0; i < f->rows->len; i++) {
+		const struct msg_row *row = row_at(f, i);
+
+		if (g_hash_table_contains(listed, GUINT_TO_POINTER(row->uid)))
+			continue;
+		g_array_append_val(uids, row->uid);
+		g_array_append_val(nodes, row->node);
+	}
+	set_rows(f, (const uint32_t *)uids->data, uids->len,
+	    f->tree != NULL ? (const uint32_t *)nodes->data : NULL);
+	for (guint i = 0; i < ch->hidden->len; i++) {
+		struct msg_row *saved =
+		    &g_array_index(ch->hidden, struct msg_row, i);
+		struct msg_row *row = row_of_uid(f, saved->uid);
+
+		if (row == NULL || row->env != NULL)
+			continue;
+		row->env = saved->env;
+		saved->env = NULL;
+		row->tagged = saved->tagged;
+		f->fetched += row->env != NULL;
+		f->tagged += row->tagged;
+	}
+	g_array_set_size(ch->hidden, 0);
+}
+
+/* Take the rows of a purge or a move away at once, keeping them. */
+static void
+hide_rows(struct folder *f, struct change *ch)
+{
+	ch->order =
+	    g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), f->rows->len);
+	ch->order_nodes =
+	    g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), f->rows->len);
+	for (guint i = 0; i < f->rows->len; i++) {
+		g_array_append_val(ch->order, row_at(f, i)->uid);
+		g_array_append_val(ch->order_nodes, row_at(f, i)->node);
+	}
+	ch->hidden = g_array_new(FALSE, FALSE, sizeof(struct msg_row));
+	remove_uids(f, ch->uids, ch->hidden);
+	/* Rows asked for and not brought may be asked again. */
+	for (guint i = 0; i < ch->hidden->len; i++)
+		if (g_array_index(ch->hidden, struct msg_row, i).env == NULL)
+			g_array_index(ch->hidden, struct msg_row, i).pending =
+			    false;
+}
+
+static void post_change(struct folder *f, struct change *ch);
+
+static const char *
+change_what(enum request_kind kind)
+{
+	switch (kind) {
+	case REQ_EXPUNGE:
+		return "purge";
+	case REQ_COPY:
+		return "copy";
+	default:
+		return "move";
+	}
+}
+
+static void
+on_change(const struct reply *reply, void *data)
+{
+	struct folder *f = data;
+	struct core *core = f->acc->core;
+	uint64_t id = reply->request_id;
+	struct change *ch;
+	g_autoptr(GError) error = NULL;
+
+	if (!reply_is_terminal(reply))
+		return;
+	ch = g_hash_table_lookup(f->changes, &id);
+	if (ch == NULL)
+		return;
+	{
+		gpointer key = NULL;
+
+		g_hash_table_steal_extended(f->changes, &id, &key, NULL);
+		g_free(key);
+	}
+	switch (reply->kind) {
+	case REPLY_DONE:
+		if (ch->kind == REQ_EXPUNGE && ch->plain) {
+			/* Other clients' messages may have gone too. */
+			post_open(f);
+			core_notice(core, "deleted messages purged");
+		} else if (ch->kind == REQ_EXPUNGE) {
+			remove_uids(f, ch->uids, NULL);
+			core_notice(core, "%u deleted message%s purged",
+			    ch->uids->len, ch->uids->len == 1 ? "" : "s");
+		} else if (ch->kind == REQ_MOVE) {
+			remove_uids(f, ch->uids, NULL);
+			core_notice(core, "%u message%s moved to %s",
+			    ch->uids->len, ch->uids->len == 1 ? "" : "s",
+			    ch->target);
+		} else if (ch->then_delete) {
+			folder_change_flags_uids(f, ch->uids, MSG_DELETED, 0);
+			core_notice(core,
+			    "copied to %s and marked deleted here (the server "
+			    "cannot move): $ purges them",
+			    ch->target);
+		} else {
+			core_notice(core, "%u message%s copied to %s",
+			    ch->uids->len, ch->uids->len == 1 ? "" : "s",
+			    ch->target);
+		}
+		break;
+	case REPLY_ERROR:
+		restore_rows(f, ch);
+		if (ch->kind == REQ_MOVE &&
+		    g_error_matches(reply->error, SKUA_ERROR,
+			SKUA_ERROR_NOT_SUPPORTED)) {
+			/* No MOVE, no UIDPLUS: copy, then mark deleted. */
+			ch->kind = REQ_COPY;
+			ch->then_delete = true;
+			post_change(f, ch);
+			return;
+		}
+		error = g_error_copy(reply->error);
+		break;
+	case REPLY_UNSUPPORTED:
+		restore_rows(f, ch);
+		error = g_error_new(SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "this account cannot %s messages", change_what(ch->kind));
+		break;
+	default:
+		restore_rows(f, ch);
+		error = g_error_new(SKUA_ERROR, SKUA_ERROR_CANCELLED,
+		    "%s cancelled", change_what(ch->kind));
+		break;
+	}
+	/* Refused purges by UID are the caller's question to ask. */
+	if (error != NULL &&
+	    !(ch->kind == REQ_EXPUNGE && ch->cb != NULL &&
+		g_error_matches(error, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED)))
+		core_status(core, "cannot %s: %s", change_what(ch->kind),
+		    error->message);
+	if (ch->cb != NULL)
+		ch->cb(error, ch->data);
+	change_free(ch);
+	core_changed(core);
+}
+
+static void
+post_change(struct folder *f, struct change *ch)
+{
+	struct request *req = request_new(ch->kind);
+	uint64_t *id = g_new(uint64_t, 1);
+
+	req->folder = g_strdup(f->name);
+	req->uids = g_array_copy(ch->uids);
+	req->target = g_strdup(ch->target);
+	req->plain_expunge = ch->plain;
+	req->undelete = ch->undelete;
+	/* A purge by UID or a move: the rows go from the screen at once. */
+	if (ch->hidden == NULL &&
+	    ((ch->kind == REQ_EXPUNGE && !ch->plain) || ch->kind == REQ_MOVE)) {
+		hide_rows(f, ch);
+		core_changed(f->acc->core);
+	}
+	*id = worker_post(f->acc->worker, req, on_change, f);
+	g_hash_table_insert(f->changes, id, ch);
+}
+
+void
+folder_expunge(struct folder *f, const GArray *uids, bool plain,
+    folder_done_cb *cb, void *data)
+{
+	struct change *ch = g_new0(struct change, 1);
+
+	ch->kind = REQ_EXPUNGE;
+	ch->uids = g_array_copy((GArray *)uids);
+	ch->plain = plain;
+	ch->cb = cb;
+	ch->data = data;
+	post_change(f, ch);
+}
+
+void
+folder_transfer(struct folder *f, const GArray *uids, const char *target,
+    enum folder_transfer how, folder_done_cb *cb, void *data)
+{
+	struct change *ch = g_new0(struct change, 1);
+
+	ch->kind = how == FOLDER_COPY ? REQ_COPY : REQ_MOVE;
+	ch->undelete = how == FOLDER_TO_TRASH;
+	ch->uids = g_array_copy((GArray *)uids);
+	ch->target = g_strdup(target);
+	ch->cb = cb;
+	ch->data = data;
+	post_change(f, ch);
+}
+
+bool
+folder_trash(const struct folder *f, const char **name)
+{
+	const char *opt = opt_string(f->acc->opts, "trash");
+	GPtrArray *list = f->acc->folders;
+	const char *trash = NULL;
+
+	*name = NULL;
+	if (opt != NULL && *opt == '\0')
+		return true; /* set trash = "": none */
+	if (opt == NULL && list == NULL)
+		return false; /* the list tells: not known yet */
+	trash = opt;
+	for (guint i = 0; list != NULL && i < list->len; i++) {
+		const struct folder_info *fi = list->pdata[i];
+
+		/* The user's name is the list's display name. */
+		if (opt != NULL && strcmp(fi->name, opt) == 0)
+			trash = fi->server_name;
+		if (opt == NULL && (fi->flags & FOLDER_TRASH) && trash == NULL)
+			trash = fi->server_name;
+	}
+	if (trash != NULL && strcmp(trash, f->name) != 0 &&
+	    (opt == NULL || strcmp(opt, f->name) != 0))
+		*name = trash;
+	return true;
+}
+
+/*
+ * A copy or move to another account: one message at a time, fetched whole
+ * (BODY.PEEK[]) into a private temporary file and APPENDed there with its
+ * flags; a move marks the originals deleted and purges them (UID EXPUNGE)
+ * only once every APPEND has succeeded. The callbacks hold this, never
+ * the folder, which they find again by its serial.
+ */
+struct xfer {
+	struct core *core;
+	unsigned folder_serial;
+	struct account *src, *dst;
+	char *folder, *target;
+	GArray *uids, *flags; /* uint32_t each */
+	guint next;
+	bool move;
+	char *dir, *path; /* the temporary directory, the file under way */
+};
+
+static void xfer_next(struct xfer *x);
+
+static void
+xfer_finish(struct xfer *x, const GError *error)
+{
+	struct folder *f = x->core->folder;
+	const char *verb = x->move ? "moved" : "copied";
+
+	if (x->path != NULL)
+		(void)g_unlink(x->path);
+	if (x->dir != NULL)
+		(void)g_rmdir(x->dir);
+	if (f != NULL && f->serial != x->folder_serial)
+		f = NULL;
+	if (error != NULL) {
+		core_status(x->core,
+		    "%u of %u messages %s to %s/%s, then: %s%s", x->next,
+		    x->uids->len, verb, x->dst->name, x->target, error->message,
+		    x->move ? " (the originals stay here)" : "");
+	} else if (x->move && f == NULL) {
+		core_status(x->core,
+		    "%u messages copied to %s/%s; the folder was closed, so "
+		    "the originals stay",
+		    x->uids->len, x->dst->name, x->target);
+	} else {
+		if (x->move) {
+			folder_change_flags_uids(f, x->uids, MSG_DELETED, 0);
+			folder_expunge(f, x->uids, false, NULL, NULL);
+		}
+		core_notice(x->core, "%u message%s %s to %s/%s", x->uids->len,
+		    x->uids->len == 1 ? "" : "s", verb, x->dst->name,
+		    x->target);
+	}
+	g_free(x->folder);
+	g_free(x->target);
+	g_array_unref(x->uids);
+	g_array_unref(x->flags);
+	g_free(x->dir);
+	g_free(x->path);
+	g_free(x);
+}
+
+static void
+terminal_error(const struct reply *reply, const char *what, GError **error)
+{
+	if (reply->kind == REPLY_ERROR)
+		*error = g_error_copy(reply->error);
+	else if (reply->kind == REPLY_UNSUPPORTED)
+		*error = g_error_new(SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "the account cannot %s messages", what);
+	else
+		*error =
+		    g_error_new(SKUA_ERROR, SKUA_ERROR_CANCELLED, "cancelled");
+}
+
+static void
+on_xfer_appended(const struct reply *reply, void *data)
+{
+	struct xfer *x = data;
+	g_autoptr(GError) error = NULL;
+
+	if (!reply_is_terminal(reply))
+		return;
+	(void)g_unlink(x->path);
+	g_clear_pointer(&x->path, g_free);
+	if (reply->kind != REPLY_DONE) {
+		terminal_error(reply, "add", &error);
+		xfer_finish(x, error);
+		return;
+	}
+	x->next++;
+	core_changed(x->core);
+	xfer_next(x); /* may free x */
+}
+
+static void
+on_xfer_fetched(const struct reply *reply, void *data)
+{
+	struct xfer *x = data;
+	struct request *req;
+	g_autoptr(GError) error = NULL;
+
+	if (!reply_is_terminal(reply))
+		return;
+	if (reply->kind != REPLY_DONE) {
+		terminal_error(reply, "fetch", &error);
+		xfer_finish(x, error);
+		return;
+	}
+	req = request_new(REQ_APPEND);
+	req->folder = g_strdup(x->target);
+	req->path = g_strdup(x->path);
+	req->flags_add = g_array_index(x->flags, uint32_t, x->next);
+	worker_post(x->dst->worker, req, on_xfer_appended, x);
+}
+
+static void
+xfer_next(struct xfer *x)
+{
+	struct request *req;
+
+	if (x->next >= x->uids->len) {
+		xfer_finish(x, NULL);
+		return;
+	}
+	x->path = g_strdup_printf("%s/%u.eml", x->dir,
+	    g_array_index(x->uids, uint32_t, x->next));
+	req = request_new(REQ_SAVE_PART);
+	req->folder = g_strdup(x->folder);
+	req->uid = g_array_index(x->uids, uint32_t, x->next);
+	req->section = g_strdup(""); /* the whole message */
+	req->path = g_strdup(x->path);
+	req->mode = 0600;
+	worker_post(x->src->worker, req, on_xfer_fetched, x);
+}
+
+bool
+folder_transfer_account(struct folder *f, const GArray *uids,
+    struct account *dst, const char *target, bool move, GError **err)
+{
+	struct xfer *x;
+	g_autoptr(GError) error = NULL;
+	char *dir;
+
+	if (dst->worker == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "account '%s' is not open", dst->name);
+		return false;
+	}
+	dir = g_dir_make_tmp("skua-copy-XXXXXX", &error);
+	if (dir == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "no temporary directory: %s", error->message);
+		return false;
+	}
+	x = g_new0(struct xfer, 1);
+	x->core = f->acc->core;
+	x->folder_serial = f->serial;
+	x->src = f->acc;
+	x->dst = dst;
+	x->folder = g_strdup(f->name);
+	x->target = g_strdup(target);
+	x->uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	x->flags = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	x->move = move;
+	x->dir = dir;
+	for (guint i = 0; i < uids->len; i++) {
+		uint32_t uid = g_array_index(uids, uint32_t, i);
+		const struct msg_row *row = row_of_uid(f, uid);
+		uint32_t fl;
+
+		if (row == NULL)
+			continue;
+		fl = row->env != NULL ? row->env->flags &
+			(MSG_SEEN | MSG_ANSWERED | MSG_FLAGGED | MSG_DRAFT)
+				      : 0;
+		g_array_append_val(x->uids, uid);
+		g_array_append_val(x->flags, fl);
+	}
+	xfer_next(x);
+	return true;
 }

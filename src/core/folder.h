@@ -49,6 +49,7 @@ struct msg_row {
 	struct envelope *env; /* NULL: not fetched yet (a placeholder) */
 	uint32_t node;	      /* its node in the folder's tree, or
 				 THREAD_NONE when not threaded */
+	bool tagged;	      /* t, T: the messages ; acts on */
 };
 
 struct folder {
@@ -58,12 +59,13 @@ struct folder {
 	enum folder_load load;
 	char *error;
 	uint32_t uidvalidity;
-	GArray *rows;	      /* struct msg_row, display order */
-	GHashTable *by_uid;   /* uid -> row index + 1 */
-	unsigned fetched;     /* rows with an envelope */
-	bool fill;	      /* load every header in the background */
-	unsigned filling;     /* fill chunks under way */
-	unsigned fill_pos;    /* rows before this one are fetched or pending */
+	GArray *rows;	       /* struct msg_row, display order */
+	GHashTable *by_uid;    /* uid -> row index + 1 */
+	GStringChunk *strings; /* senders and recipients of the envelopes */
+	unsigned fetched;      /* rows with an envelope */
+	bool fill;	       /* load every header in the background */
+	unsigned filling;      /* fill chunks under way */
+	unsigned fill_pos;     /* rows before this one are fetched or pending */
 	unsigned requests;    /* envelope requests sent (for tests and stats) */
 	GHashTable *asked;    /* request id -> GArray of its uids, unanswered */
 	int64_t fill_started; /* monotonic usec when the fill began, or 0 */
@@ -75,6 +77,9 @@ struct folder {
 	uint64_t message_id;  /* the request of the message shown */
 	uint64_t save_id;     /* the last save of a part */
 	GHashTable *flag_changes; /* request id -> flag change under way */
+	GHashTable *changes;	  /* request id -> expunge, copy, move */
+	unsigned tagged;	  /* rows tagged */
+	unsigned serial;	  /* counts the folders opened */
 	/* The message the pager shows (one at a time). */
 	enum folder_load message_load;
 	uint32_t message_uid;
@@ -140,6 +145,62 @@ void folder_open_message(struct folder *f, unsigned i);
  */
 bool folder_change_flags(struct folder *f, uint32_t uid, uint32_t add,
     uint32_t remove);
+/*
+ * The same for every message of uids (uint32_t) that has a row with its
+ * header, in one request (UID STORE of a UID set): the rows change at once
+ * and all are undone if the server refuses. Returns how many changed.
+ */
+unsigned folder_change_flags_uids(struct folder *f, const GArray *uids,
+    uint32_t add, uint32_t remove);
+/* Tag or untag row i (t, T; ; applies a command to the tagged rows). */
+void folder_set_tag(struct folder *f, unsigned i, bool tagged);
+void folder_untag_all(struct folder *f);
+/* The UIDs of the tagged rows, in display order. Caller unrefs. */
+GArray *folder_tagged_uids(const struct folder *f);
+/* The UIDs of the rows marked deleted (among the loaded headers). */
+GArray *folder_deleted_uids(const struct folder *f);
+/* Called once when an expunge, copy or move ends: error NULL on success. */
+typedef void folder_done_cb(const GError *error, void *data);
+/*
+ * Purge uids (marked deleted) from the server by UID EXPUNGE: never
+ * another client's deleted mail. Their rows go once it is done; the cursor
+ * stays on its message or goes to the next. A server that cannot purge by
+ * UID answers SKUA_ERROR_NOT_SUPPORTED (not reported: cb asks the user),
+ * unless plain allows a plain EXPUNGE, after which the UID list is read
+ * again. cb (may be NULL) is not called once the folder is freed.
+ */
+void folder_expunge(struct folder *f, const GArray *uids, bool plain,
+    folder_done_cb *cb, void *data);
+enum folder_transfer {
+	FOLDER_COPY,
+	FOLDER_MOVE,
+	FOLDER_TO_TRASH, /* a move that clears \Deleted first */
+};
+/*
+ * Copy or move uids to the folder target (a server name) of the same
+ * account. A move takes the rows away once the server has moved them (UID
+ * MOVE, else COPY + \Deleted + UID EXPUNGE); a server that can do neither
+ * gets a copy and the rows are marked deleted. Errors are reported on the
+ * status line and passed to cb (may be NULL).
+ */
+void folder_transfer(struct folder *f, const GArray *uids, const char *target,
+    enum folder_transfer how, folder_done_cb *cb, void *data);
+/*
+ * Copy or move uids to the folder target (a server name) of another
+ * account dst: each message is fetched whole and APPENDed there, one at a
+ * time; a move marks the originals deleted and purges them once every
+ * APPEND succeeded (never before). The result goes to the message line.
+ * False with err when it cannot start (dst not open, no temporary dir).
+ */
+bool folder_transfer_account(struct folder *f, const GArray *uids,
+    struct account *dst, const char *target, bool move, GError **err);
+/*
+ * The account's trash (server name) into *name: the trash option (a name
+ * of the folder list, or a server name; "" for none), else the folder the
+ * server marks \Trash (SPECIAL-USE); NULL when there is none or when f is
+ * the trash. False when it is not known yet (the folder list is loading).
+ */
+bool folder_trash(const struct folder *f, const char **name);
 /*
  * Order the rows by key (reverse: the other way round; for threads, the
  * newest thread first). The server sorts when it can (a new UID SORT or

@@ -149,10 +149,12 @@ sort_threads(struct envelope *const *envs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct envelope *e = envs[i];
 
-		refs[i] = thread_parse_ids(e->references, strlen(e->references),
+		const char *references = envelope_references(e);
+
+		refs[i] = thread_parse_ids(references, strlen(references),
 		    THREAD_MAX_REFS);
-		msgs[i].message_id = e->message_id;
-		msgs[i].in_reply_to = e->in_reply_to;
+		msgs[i].message_id = envelope_message_id(e);
+		msgs[i].in_reply_to = envelope_in_reply_to(e);
 		msgs[i].references = (const char *const *)refs[i];
 		msgs[i].subject = e->subject;
 		msgs[i].date = e->date;

@@ -740,6 +740,70 @@ set_verify_error(const struct conn *c, const char *host, struct net_peer *peer,
 }
 
 /* Set up c->ssl for host: trust, verification, SNI, the name to check. */
+
+/*
+ * One SSL_CTX per CA file for the whole process (SSL_CTX is reference
+ * counted and safe to share once set up): loading the system store and
+ * the CA file costs milliseconds and about a megabyte per context, and an
+ * account opens up to three connections, several accounts more. Returns a
+ * new reference, or NULL with err.
+ */
+static GMutex ctx_lock;
+static GHashTable *ctx_cache; /* CA file path ("" for none) -> SSL_CTX */
+
+static SSL_CTX *
+shared_ctx(const char *ca_file, GError **err)
+{
+	const char *key = ca_file != NULL ? ca_file : "";
+	SSL_CTX *ctx;
+	char *reason;
+
+	g_mutex_lock(&ctx_lock);
+	if (ctx_cache == NULL)
+		ctx_cache = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    g_free, (GDestroyNotify)SSL_CTX_free);
+	ctx = g_hash_table_lookup(ctx_cache, key);
+	if (ctx != NULL) {
+		SSL_CTX_up_ref(ctx);
+		g_mutex_unlock(&ctx_lock);
+		return ctx;
+	}
+	ERR_clear_error();
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))
+		goto fail;
+	SSL_CTX_set_mode(ctx,
+	    SSL_MODE_ENABLE_PARTIAL_WRITE |
+		SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* No system store is no error: the CA file or a pin may do. */
+	if (!SSL_CTX_set_default_verify_paths(ctx))
+		ERR_clear_error();
+	if (ca_file != NULL &&
+	    !SSL_CTX_load_verify_locations(ctx, ca_file, NULL)) {
+		reason = ssl_reason();
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
+		    "cannot load the CA file '%s': %s", ca_file, reason);
+		g_free(reason);
+		SSL_CTX_free(ctx);
+		g_mutex_unlock(&ctx_lock);
+		return NULL;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+	g_hash_table_insert(ctx_cache, g_strdup(key), ctx);
+	SSL_CTX_up_ref(ctx);
+	g_mutex_unlock(&ctx_lock);
+	return ctx;
+fail:
+	reason = ssl_reason();
+	g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+	    "cannot set up TLS: %s", reason);
+	g_free(reason);
+	if (ctx != NULL)
+		SSL_CTX_free(ctx);
+	g_mutex_unlock(&ctx_lock);
+	return NULL;
+}
+
 static bool
 tls_setup(struct conn *c, const char *host, const struct net_tls_opts *opts,
     GError **err)
@@ -773,27 +837,9 @@ tls_setup(struct conn *c, const char *host, const struct net_tls_opts *opts,
 			g_error_free(why);
 		}
 	}
-	ERR_clear_error();
-	c->ctx = SSL_CTX_new(TLS_client_method());
+	c->ctx = shared_ctx(opts != NULL ? opts->ca_file : NULL, err);
 	if (c->ctx == NULL)
-		goto fail;
-	if (!SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION))
-		goto fail;
-	SSL_CTX_set_mode(c->ctx,
-	    SSL_MODE_ENABLE_PARTIAL_WRITE |
-		SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	/* No system store is no error: the CA file or a pin may do. */
-	if (!SSL_CTX_set_default_verify_paths(c->ctx))
-		ERR_clear_error();
-	if (opts != NULL && opts->ca_file != NULL &&
-	    !SSL_CTX_load_verify_locations(c->ctx, opts->ca_file, NULL)) {
-		reason = ssl_reason();
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_CONFIG,
-		    "cannot load the CA file '%s': %s", opts->ca_file, reason);
-		g_free(reason);
 		return false;
-	}
-	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verify_cb);
 	c->ssl = SSL_new(c->ctx);
 	if (c->ssl == NULL || !SSL_set_ex_data(c->ssl, conn_index, c) ||
 	    !SSL_set_fd(c->ssl, c->fd))

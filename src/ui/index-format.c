@@ -48,7 +48,7 @@ format_date(int64_t t, const char *strf)
 }
 
 static char *
-flags(const struct envelope *env)
+flags(const struct envelope *env, bool tagged)
 {
 	char s[4] = "   ";
 
@@ -56,7 +56,9 @@ flags(const struct envelope *env)
 		s[0] = 'D';
 	else if (!(env->flags & MSG_SEEN))
 		s[0] = 'N';
-	if (env->flags & MSG_FLAGGED)
+	if (tagged)
+		s[1] = '*';
+	else if (env->flags & MSG_FLAGGED)
 		s[1] = '!';
 	if (env->flags & MSG_ANSWERED)
 		s[2] = 'r';
@@ -140,6 +142,13 @@ char *
 index_format_row_tree(const char *fmt, unsigned number, unsigned uid,
     const struct envelope *env, const char *tree)
 {
+	return index_format_row_full(fmt, number, uid, env, tree, false);
+}
+
+char *
+index_format_row_full(const char *fmt, unsigned number, unsigned uid,
+    const struct envelope *env, const char *tree, bool tagged)
+{
 	GString *out = g_string_new(NULL);
 	const char *p = fmt;
 
@@ -180,7 +189,8 @@ index_format_row_tree(const char *fmt, unsigned number, unsigned uid,
 			val = g_strdup_printf("%u", uid);
 			break;
 		case 'Z':
-			val = env != NULL ? flags(env) : g_strdup("   ");
+			val = env != NULL ? flags(env, tagged)
+					  : g_strdup(tagged ? " * " : "   ");
 			break;
 		case 'd':
 			val = env != NULL ? format_date(env->date, "%b %d")

@@ -16,6 +16,7 @@
 #define SKUA_UI_INDEX_FORMAT_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct envelope;
@@ -32,6 +33,9 @@ char *index_format_row(const char *fmt, unsigned number, unsigned uid,
  * subject in %s, as in mutt. */
 char *index_format_row_tree(const char *fmt, unsigned number, unsigned uid,
     const struct envelope *env, const char *tree);
+/* The same for a row that may be tagged: %Z shows * (as mutt's). */
+char *index_format_row_full(const char *fmt, unsigned number, unsigned uid,
+    const struct envelope *env, const char *tree, bool tagged);
 
 /* Levels of a thread drawn at most; deeper ones are cut on the left. */
 #define INDEX_TREE_MAX_LEVELS 32

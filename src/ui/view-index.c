@@ -118,8 +118,8 @@ index_draw(struct view *v, int top, int rows, int cols)
 			tree = index_tree_prefix((const struct thread_node *)
 						     f->tree->data,
 			    f->tree_next, row->node);
-		line = index_format_row_tree(fmt != NULL ? fmt : "", idx + 1,
-		    row->uid, row->env, tree);
+		line = index_format_row_full(fmt != NULL ? fmt : "", idx + 1,
+		    row->uid, row->env, tree, row->tagged);
 		ui_put_line(top + i, line, cols, (int)idx == v->cursor);
 	}
 }

@@ -224,12 +224,12 @@ if tmux_wait_for ui 'dave: fetching [0-9]+/1500 messages, .* of .*, .*/s' $((15 
 else
 	tap_fail "G: progress with count, bytes and rate on the message line"
 fi
-tap_check "keys work meanwhile: ? shows the help with G" \
-	tmux_wait_for ui 'G +fetch-mail' $((10 * scale))
+tap_check "keys work meanwhile: ? shows the help" \
+	tmux_wait_for ui 'q:Back +j/k:Scroll' $((10 * scale))
+tmux_send ui q
 tap_check "the end: a notice says 1500 new messages" \
 	tmux_wait_for ui 'dave: 1500 new messages' $((60 * scale))
 tap_is "$(count_files "$dstore")" 1540 "1540 files in the local store"
-tmux_send ui q
 tmux_send ui G
 tap_check "G with nothing new says so" tmux_wait_for ui 'dave: no new messages' $((15 * scale))
 tmux_send ui q
@@ -238,7 +238,7 @@ tmux_wait_exit ui $((10 * scale)) >/dev/null || true
 write_rc dave "pops://dave@127.0.0.1:$PORT_POP3S/" dave "set pop_check_interval = 2"
 tmux_start ui2 120 30 "$SKUA" -F "$E2E_TMP/dave.rc"
 tap_check "a second instance starts (its start fetch finds nothing)" \
-	tmux_wait_for ui2 'dave' $((10 * scale))
+	tmux_wait_for ui2 'q:Quit' $((10 * scale))
 sleep 1
 mail_generate dave INBOX 3 18 >/dev/null
 tap_check "pop_check_interval = 2: new mail comes by itself" \
@@ -251,8 +251,10 @@ tmux_wait_exit ui2 $((10 * scale)) >/dev/null || true
 # line stays for the screen's own messages); G says it on the message line.
 write_rc dave "pops://dave@127.0.0.1:$PORT_POP3S/" bob
 tmux_start ui3 120 30 "$SKUA" -F "$E2E_TMP/dave.rc"
+tmux_wait_for ui3 'q:Quit' $((10 * scale)) >/dev/null || true
+tmux_send ui3 x
 tap_check "a start fetch that fails: the accounts screen says why" \
-	tmux_wait_for ui3 "^  dave +pops .*login as 'dave' refused" $((15 * scale))
+	tmux_wait_for ui3 "dave +pops .*dave: login as 'dave' refused" $((15 * scale))
 tmux_send ui3 G
 tap_check "G that fails: the message line says why" \
 	tmux_wait_for ui3 "^dave: login as 'dave' refused" $((15 * scale))

@@ -193,17 +193,21 @@ account broken
 end
 RC
 run_wrapped accounts -F "$rc"
-tap_check "the accounts screen lists the POP3S account" \
-	tmux_wait_for accounts "^  mail +pops +- +pops://alice@127\.0\.0\.1:$PORT_POP3S/"
+tap_check "the POP3S account opens its local store: an empty INBOX" \
+	tmux_wait_for accounts 'INBOX \[Msgs:0\]'
+tap_check "the store is made under XDG_DATA_HOME, named after the account" \
+	test -d "$E2E_HOME/.local/share/skua/mail/mail/cur"
 tap_check "an rc error names file:line and the rest still applies" \
 	tmux_wait_for accounts "skuarc:2: unknown option 'nosuch' \(and 1 more errors\)"
 tap_check "set help = no removed the help line" \
 	sh -c '! tmux -L '"$E2E__TMUX_SOCKET"' capture-pane -p -t =accounts: | head -1 | grep -q "q:Quit"'
-tmux_send accounts Enter
-tap_check "opening an account says what this version cannot do yet" \
-	tmux_wait_for accounts "cannot open pops folders yet"
+tmux_send accounts y
+tap_check "y lists the POP3S account's local folders" \
+	tmux_wait_for accounts '^ +0 +INBOX$'
 tmux_send accounts q
-term_restored accounts "q quits from the accounts screen"
+tmux_send accounts q
+tmux_send accounts q
+term_restored accounts "q quits"
 tap_check "rc errors are repeated on stderr at exit" \
 	tmux_wait_for accounts "^skua: .*skuarc:7: account 'broken' has no folder"
 tap_done

@@ -15,6 +15,9 @@ struct fake {
 	struct fake_stats stats;
 	unsigned fail_fetches;
 	unsigned fail_flags;
+	GHashTable *deleted; /* uids marked \Deleted */
+	GHashTable *gone;    /* uids expunged or moved away */
+	bool no_uidplus, no_move;
 };
 
 static struct fake *
@@ -52,7 +55,10 @@ fake_open(struct backend *be, const struct request *req,
 	for (unsigned i = 0; i < fk->n; i++) {
 		uint32_t uid = req->reverse ? fk->n - i : i + 1;
 
-		g_array_append_val(fs->uids, uid);
+		g_mutex_lock(&fk->lock);
+		if (!g_hash_table_contains(fk->gone, GUINT_TO_POINTER(uid)))
+			g_array_append_val(fs->uids, uid);
+		g_mutex_unlock(&fk->lock);
 	}
 	g_mutex_lock(&fk->lock);
 	fk->stats.opens++;
@@ -109,6 +115,14 @@ fake_fetch(struct backend *be, const struct request *req,
 
 		if (uid > fk->n)
 			continue;
+		g_mutex_lock(&fk->lock);
+		if (g_hash_table_contains(fk->deleted, GUINT_TO_POINTER(uid)))
+			f.flags |= MSG_DELETED;
+		if (g_hash_table_contains(fk->gone, GUINT_TO_POINTER(uid))) {
+			g_mutex_unlock(&fk->lock);
+			continue;
+		}
+		g_mutex_unlock(&fk->lock);
 		g_ptr_array_add(envs, envelope_new(&f));
 	}
 	sink_envelopes(sink, envs);
@@ -127,9 +141,20 @@ fake_set_flags(struct backend *be, const struct request *req,
 	fk->stats.last_uid = req->uid;
 	fk->stats.last_add = req->flags_add;
 	fk->stats.last_remove = req->flags_remove;
+	fk->stats.last_count = req->uids != NULL ? req->uids->len : 1;
 	fail = fk->fail_flags > 0;
 	if (fail)
 		fk->fail_flags--;
+	for (guint i = 0; !fail && i < fk->stats.last_count; i++) {
+		gpointer uid = GUINT_TO_POINTER(req->uids != NULL
+			? g_array_index(req->uids, uint32_t, i)
+			: req->uid);
+
+		if (req->flags_add & MSG_DELETED)
+			g_hash_table_add(fk->deleted, uid);
+		if (req->flags_remove & MSG_DELETED)
+			g_hash_table_remove(fk->deleted, uid);
+	}
 	g_mutex_unlock(&fk->lock);
 	if (fail) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
@@ -139,11 +164,99 @@ fake_set_flags(struct backend *be, const struct request *req,
 	return true;
 }
 
+/* UID EXPUNGE: only those of uids marked deleted go. */
+static bool
+fake_expunge(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct fake *fk = fake_of(be);
+	bool ok = true;
+
+	g_mutex_lock(&fk->lock);
+	fk->stats.expunges++;
+	if (fk->no_uidplus && !req->plain_expunge) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "no UIDPLUS");
+		ok = false;
+	} else if (fk->no_uidplus) {
+		GHashTableIter it;
+		gpointer uid;
+
+		fk->stats.plain_expunges++;
+		g_hash_table_iter_init(&it, fk->deleted);
+		while (g_hash_table_iter_next(&it, &uid, NULL))
+			g_hash_table_add(fk->gone, uid);
+		g_hash_table_remove_all(fk->deleted);
+	} else {
+		for (guint i = 0; i < req->uids->len; i++) {
+			gpointer uid = GUINT_TO_POINTER(
+			    g_array_index(req->uids, uint32_t, i));
+
+			if (g_hash_table_remove(fk->deleted, uid))
+				g_hash_table_add(fk->gone, uid);
+		}
+	}
+	g_mutex_unlock(&fk->lock);
+	return ok;
+}
+
+static void
+note_transfer(struct fake *fk, const struct request *req)
+{
+	g_free(fk->stats.last_target);
+	fk->stats.last_target = g_strdup(req->target);
+	fk->stats.last_count = req->uids->len;
+}
+
+static bool
+fake_copy(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct fake *fk = fake_of(be);
+
+	g_mutex_lock(&fk->lock);
+	fk->stats.copies++;
+	note_transfer(fk, req);
+	g_mutex_unlock(&fk->lock);
+	return true;
+}
+
+static bool
+fake_move(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct fake *fk = fake_of(be);
+	bool ok = true;
+
+	g_mutex_lock(&fk->lock);
+	fk->stats.moves++;
+	if (fk->no_move && fk->no_uidplus) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "no MOVE, no UIDPLUS");
+		ok = false;
+	} else {
+		note_transfer(fk, req);
+		fk->stats.last_undelete = req->undelete;
+		for (guint i = 0; i < req->uids->len; i++) {
+			gpointer uid = GUINT_TO_POINTER(
+			    g_array_index(req->uids, uint32_t, i));
+
+			g_hash_table_remove(fk->deleted, uid);
+			g_hash_table_add(fk->gone, uid);
+		}
+	}
+	g_mutex_unlock(&fk->lock);
+	return ok;
+}
+
 static void
 fake_free(struct backend *be)
 {
 	struct fake *fk = fake_of(be);
 
+	g_hash_table_destroy(fk->deleted);
+	g_hash_table_destroy(fk->gone);
+	g_free(fk->stats.last_target);
 	g_mutex_clear(&fk->lock);
 	g_free(fk);
 	g_free(be);
@@ -158,6 +271,9 @@ static const struct backend_ops fake_ops = {
 	.fetch_envelopes = fake_fetch,
 	.free = fake_free,
 	.set_flags = fake_set_flags,
+	.expunge = fake_expunge,
+	.copy = fake_copy,
+	.move = fake_move,
 };
 
 struct backend *
@@ -167,6 +283,8 @@ fake_backend_new(unsigned n)
 	struct fake *fk = g_new0(struct fake, 1);
 
 	fk->n = n;
+	fk->deleted = g_hash_table_new(g_direct_hash, g_direct_equal);
+	fk->gone = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_mutex_init(&fk->lock);
 	be->ops = &fake_ops;
 	be->data = fk;
@@ -200,5 +318,41 @@ fake_backend_stats(struct backend *be, struct fake_stats *out)
 
 	g_mutex_lock(&fk->lock);
 	*out = fk->stats;
+	/* The copy's string is the caller's. */
+	out->last_target = g_strdup(fk->stats.last_target);
 	g_mutex_unlock(&fk->lock);
+}
+
+void
+fake_backend_limit(struct backend *be, bool no_uidplus, bool no_move)
+{
+	struct fake *fk = fake_of(be);
+
+	g_mutex_lock(&fk->lock);
+	fk->no_uidplus = no_uidplus;
+	fk->no_move = no_move;
+	g_mutex_unlock(&fk->lock);
+}
+
+void
+fake_backend_mark_deleted(struct backend *be, uint32_t uid)
+{
+	struct fake *fk = fake_of(be);
+
+	g_mutex_lock(&fk->lock);
+	g_hash_table_add(fk->deleted, GUINT_TO_POINTER(uid));
+	g_mutex_unlock(&fk->lock);
+}
+
+bool
+fake_backend_has(struct backend *be, uint32_t uid)
+{
+	struct fake *fk = fake_of(be);
+	bool has;
+
+	g_mutex_lock(&fk->lock);
+	has = uid >= 1 && uid <= fk->n &&
+	    !g_hash_table_contains(fk->gone, GUINT_TO_POINTER(uid));
+	g_mutex_unlock(&fk->lock);
+	return has;
 }

@@ -18,6 +18,10 @@ struct fake_stats {
 	unsigned max_batch;			  /* largest request */
 	unsigned flag_changes;			  /* set_flags requests */
 	uint32_t last_uid, last_add, last_remove; /* the last of them */
+	unsigned last_count;			  /* UIDs of the last change */
+	unsigned expunges, plain_expunges, copies, moves;
+	char *last_target; /* of the last copy or move (a copy: free it) */
+	bool last_undelete;
 };
 
 /*
@@ -32,7 +36,18 @@ struct backend *fake_backend_new(unsigned n);
 void fake_backend_fail_fetches(struct backend *be, unsigned k);
 /* Make the next k flag changes fail. Thread-safe. */
 void fake_backend_fail_flags(struct backend *be, unsigned k);
-/* A copy of the counters. Thread-safe. */
+/* A copy of the counters (free out->last_target). Thread-safe. */
 void fake_backend_stats(struct backend *be, struct fake_stats *out);
+/*
+ * Without UIDPLUS expunge wants plain_expunge (and purges every deleted
+ * message); without MOVE and UIDPLUS, move fails NOT_SUPPORTED. The fake
+ * keeps which UIDs are \Deleted (set_flags) and which are gone (expunged
+ * or moved): the folder opens without them.
+ */
+void fake_backend_limit(struct backend *be, bool no_uidplus, bool no_move);
+/* Another client marks uid \Deleted. */
+void fake_backend_mark_deleted(struct backend *be, uint32_t uid);
+/* Whether uid is still in the folder. */
+bool fake_backend_has(struct backend *be, uint32_t uid);
 
 #endif

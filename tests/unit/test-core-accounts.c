@@ -398,13 +398,14 @@ test_resolve_folder(void)
 	g_assert_true(acc == acc_at(&fx, 3));
 	g_assert_cmpstr(name, ==, "a/b");
 
-	/* Not an IMAP account's name: the whole text, current account. */
+	/* Not an account's name: the whole text, current account. */
 	g_assert_true(core_resolve_folder(fx.core, "Lists/dev", &acc, &name));
 	g_assert_true(acc == acc_at(&fx, 0));
 	g_assert_cmpstr(name, ==, "Lists/dev");
+	/* A local account is named like the others. */
 	g_assert_true(core_resolve_folder(fx.core, "local/INBOX", &acc, &name));
-	g_assert_true(acc == acc_at(&fx, 0));
-	g_assert_cmpstr(name, ==, "local/INBOX");
+	g_assert_true(acc == acc_at(&fx, 4));
+	g_assert_cmpstr(name, ==, "INBOX");
 	/* A prefix of a name is not the name. */
 	g_assert_true(core_resolve_folder(fx.core, "bo/INBOX", &acc, &name));
 	g_assert_true(acc == acc_at(&fx, 0));
@@ -421,18 +422,20 @@ test_browser_lines(void)
 	const struct folder_info *fi;
 
 	setup(&fx);
-	/* Before any listing: one heading per IMAP account (not local). */
-	g_assert_cmpuint(core_browser_count(fx.core), ==, 4);
+	/* Before any listing: one heading per account, local ones too. */
+	g_assert_cmpuint(core_browser_count(fx.core), ==, 5);
 	g_assert_true(core_browser_line(fx.core, 2, &acc, &fi));
 	g_assert_true(acc == acc_at(&fx, 2));
 	g_assert_null(fi);
-	g_assert_false(core_browser_line(fx.core, 4, &acc, &fi));
+	g_assert_true(core_browser_line(fx.core, 4, &acc, &fi));
+	g_assert_true(acc == acc_at(&fx, 4));
+	g_assert_false(core_browser_line(fx.core, 5, &acc, &fi));
 
 	core_connect_all(fx.core);
 	settle(&fx);
 	/* alice: heading + 4, bob: heading + 4, dead: heading, carol
-	 * (asking): heading. */
-	g_assert_cmpuint(core_browser_count(fx.core), ==, 12);
+	 * (asking): heading, local (no maildir driver here): heading. */
+	g_assert_cmpuint(core_browser_count(fx.core), ==, 13);
 	g_assert_true(core_browser_line(fx.core, 0, &acc, &fi));
 	g_assert_true(acc == acc_at(&fx, 0));
 	g_assert_null(fi);
@@ -453,7 +456,9 @@ test_browser_lines(void)
 	g_assert_true(core_browser_line(fx.core, 11, &acc, &fi));
 	g_assert_true(acc == acc_at(&fx, 3));
 	g_assert_null(fi);
-	g_assert_false(core_browser_line(fx.core, 12, &acc, &fi));
+	g_assert_true(core_browser_line(fx.core, 12, &acc, &fi));
+	g_assert_true(acc == acc_at(&fx, 4));
+	g_assert_false(core_browser_line(fx.core, 13, &acc, &fi));
 	core_free(fx.core);
 }
 

@@ -15,6 +15,7 @@
 #include "core/core.h"
 #include "core/folder.h"
 #include "fake/fake-backend.h"
+#include "util/error.h"
 
 struct fixture {
 	struct core *core;
@@ -238,6 +239,57 @@ test_fill(void)
 	g_assert_cmpuint(st.fetches, ==,
 	    2 + (2230 + FOLDER_FILL_BATCH - 1) / FOLDER_FILL_BATCH);
 	teardown(&fx);
+}
+
+/* Interned envelopes: the same strings, one copy of each sender. */
+static void
+test_envelope_interned(void)
+{
+	struct envelope_fields a = { .uid = 7,
+		.flags = MSG_SEEN,
+		.size = 9,
+		.date = 100,
+		.received = 200,
+		.from = "Ann",
+		.from_addr = "ann@x.org",
+		.to = "bob@y.org",
+		.subject = "Hi",
+		.message_id = "<1@x>",
+		.in_reply_to = "<0@x>",
+		.references = "<a@x> <0@x>" };
+	struct envelope_fields b = a;
+	GStringChunk *pool = g_string_chunk_new(1024);
+	struct envelope *ea, *eb, *ia, *ib;
+
+	b.uid = 8;
+	b.subject = "Other";
+	b.message_id = NULL;
+	b.in_reply_to = NULL;
+	b.references = NULL;
+	ea = envelope_new(&a);
+	eb = envelope_new(&b);
+	ia = envelope_interned(ea, pool);
+	ib = envelope_interned(eb, pool);
+	g_free(ea);
+	g_free(eb);
+	g_assert_cmpuint(ia->uid, ==, 7);
+	g_assert_cmpuint(ia->flags, ==, MSG_SEEN);
+	g_assert_cmpint(ia->received, ==, 200);
+	g_assert_cmpstr(ia->from, ==, "Ann");
+	g_assert_cmpstr(ia->subject, ==, "Hi");
+	g_assert_cmpstr(envelope_message_id(ia), ==, "<1@x>");
+	g_assert_cmpstr(envelope_in_reply_to(ia), ==, "<0@x>");
+	g_assert_cmpstr(envelope_references(ia), ==, "<a@x> <0@x>");
+	g_assert_cmpstr(ib->subject, ==, "Other");
+	g_assert_cmpstr(envelope_message_id(ib), ==, "");
+	g_assert_cmpstr(envelope_references(ib), ==, "");
+	/* One copy of each sender and recipient. */
+	g_assert_true(ia->from == ib->from);
+	g_assert_true(ia->from_addr == ib->from_addr);
+	g_assert_true(ia->to == ib->to);
+	g_free(ia);
+	g_free(ib);
+	g_string_chunk_free(pool);
 }
 
 static void
@@ -573,6 +625,300 @@ test_change_flags(void)
 	teardown(&fx);
 }
 
+/* Row index of uid, or -1. */
+static int
+row_index(const struct folder *f, uint32_t uid)
+{
+	for (unsigned i = 0; i < folder_count(f); i++)
+		if (folder_row(f, i)->uid == uid)
+			return (int)i;
+	return -1;
+}
+
+static GArray *
+uid_list(const uint32_t *uids, guint n)
+{
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	g_array_append_vals(a, uids, n);
+	return a;
+}
+
+/* Open a folder of n (newest first) with the first 20 headers in. */
+static struct folder *
+open_loaded(struct fixture *fx, unsigned n)
+{
+	struct folder *f;
+
+	setup(fx, n);
+	f = folder_open(fx->core, fx->acc, "INBOX");
+	settle(fx);
+	folder_want_rows(f, 0, 20);
+	settle(fx);
+	return f;
+}
+
+/* Many messages' flags in one request; all undone when refused. */
+static void
+test_change_flags_many(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 100);
+	struct fake_stats st;
+	static const uint32_t three[] = { 100, 98, 1 };
+	g_autoptr(GArray) uids = uid_list(three, 3);
+
+	/* UID 1 has no header yet: left out. */
+	g_assert_cmpuint(folder_change_flags_uids(f, uids, MSG_FLAGGED, 0), ==,
+	    2);
+	g_assert_true(folder_row(f, 0)->env->flags & MSG_FLAGGED);
+	g_assert_true(folder_row(f, 2)->env->flags & MSG_FLAGGED);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.flag_changes, ==, 1);
+	g_assert_cmpuint(st.last_count, ==, 2);
+	fake_backend_fail_flags(fx.be, 1);
+	g_assert_cmpuint(folder_change_flags_uids(f, uids, 0, MSG_FLAGGED), ==,
+	    2);
+	g_assert_false(folder_row(f, 2)->env->flags & MSG_FLAGGED);
+	settle(&fx);
+	g_assert_true(folder_row(f, 0)->env->flags & MSG_FLAGGED);
+	g_assert_true(folder_row(f, 2)->env->flags & MSG_FLAGGED);
+	g_assert_nonnull(strstr(fx.core->status, "2 messages"));
+	teardown(&fx);
+}
+
+/* Tags are kept across reorderings and counted. */
+static void
+test_tags(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 10);
+	g_autoptr(GArray) tagged = NULL;
+
+	folder_set_tag(f, 1, true);
+	folder_set_tag(f, 3, true);
+	folder_set_tag(f, 3, true);
+	g_assert_cmpuint(f->tagged, ==, 2);
+	folder_set_sort(f, SORT_ARRIVAL, false);
+	settle(&fx);
+	g_assert_cmpuint(f->tagged, ==, 2);
+	tagged = folder_tagged_uids(f);
+	g_assert_cmpuint(tagged->len, ==, 2);
+	/* Mailbox order now: UIDs 7 and 9. */
+	g_assert_cmpuint(g_array_index(tagged, uint32_t, 0), ==, 7);
+	g_assert_cmpuint(g_array_index(tagged, uint32_t, 1), ==, 9);
+	g_assert_true(folder_row(f, 6)->tagged);
+	folder_untag_all(f);
+	g_assert_cmpuint(f->tagged, ==, 0);
+	teardown(&fx);
+}
+
+static int done_calls;
+static GError *done_error;
+
+static void
+on_done(const GError *error, void *data)
+{
+	(void)data;
+	done_calls++;
+	g_clear_error(&done_error);
+	if (error != NULL)
+		done_error = g_error_copy(error);
+}
+
+/* Expunge purges exactly our deleted rows; the cursor moves to the next. */
+static void
+test_expunge(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 100);
+	static const uint32_t ours[] = { 99, 97 };
+	g_autoptr(GArray) uids = uid_list(ours, 2);
+	g_autoptr(GArray) deleted = NULL;
+	struct fake_stats st;
+
+	folder_change_flags_uids(f, uids, MSG_DELETED, 0);
+	/* Another client's deleted message, unknown to us, stays. */
+	fake_backend_mark_deleted(fx.be, 50);
+	settle(&fx);
+	deleted = folder_deleted_uids(f);
+	g_assert_cmpuint(deleted->len, ==, 2);
+	f->cursor_uid = 99; /* the view's cursor is on 99 */
+	done_calls = 0;
+	folder_expunge(f, deleted, false, on_done, NULL);
+	/* The rows go at once, before the server answers. */
+	g_assert_cmpuint(folder_count(f), ==, 98);
+	g_assert_cmpuint(f->cursor_uid, ==, 98);
+	settle(&fx);
+	g_assert_cmpint(done_calls, ==, 1);
+	g_assert_null(done_error);
+	g_assert_cmpuint(folder_count(f), ==, 98);
+	g_assert_cmpint(row_index(f, 99), ==, -1);
+	g_assert_cmpint(row_index(f, 97), ==, -1);
+	g_assert_true(fake_backend_has(fx.be, 50));
+	g_assert_false(fake_backend_has(fx.be, 99));
+	/* The cursor went to the row after 99's: 98. */
+	g_assert_cmpuint(f->cursor_uid, ==, 98);
+	g_assert_cmpint(f->cursor_hint, ==, row_index(f, 98));
+	(void)count_fetched(f); /* the count follows the rows */
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.expunges, ==, 1);
+	g_assert_cmpuint(st.plain_expunges, ==, 0);
+	teardown(&fx);
+}
+
+/* Without UIDPLUS the caller is asked; a plain EXPUNGE reads the list again. */
+static void
+test_expunge_no_uidplus(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 20);
+	static const uint32_t ours[] = { 20 };
+	g_autoptr(GArray) uids = uid_list(ours, 1);
+	struct fake_stats st;
+
+	fake_backend_limit(fx.be, true, true);
+	folder_change_flags_uids(f, uids, MSG_DELETED, 0);
+	folder_set_tag(f, 0, true);
+	fake_backend_mark_deleted(fx.be, 5);
+	done_calls = 0;
+	folder_expunge(f, uids, false, on_done, NULL);
+	g_assert_cmpuint(folder_count(f), ==, 19);
+	g_assert_cmpuint(f->tagged, ==, 0);
+	settle(&fx);
+	/* Refused: the row is back in its place, header and tag kept. */
+	g_assert_cmpint(row_index(f, 20), ==, 0);
+	g_assert_nonnull(folder_row(f, 0)->env);
+	g_assert_true(folder_row(f, 0)->tagged);
+	g_assert_cmpuint(f->tagged, ==, 1);
+	(void)count_fetched(f);
+	g_assert_cmpint(done_calls, ==, 1);
+	g_assert_true(
+	    g_error_matches(done_error, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED));
+	g_assert_cmpuint(folder_count(f), ==, 20);
+	/* Not reported: the caller asks the user. */
+	g_assert_null(fx.core->status);
+	folder_expunge(f, uids, true, on_done, NULL);
+	settle(&fx);
+	g_assert_cmpint(done_calls, ==, 2);
+	g_assert_null(done_error);
+	g_assert_cmpuint(folder_count(f), ==, 18);
+	g_assert_cmpint(row_index(f, 5), ==, -1);
+	g_assert_cmpint(row_index(f, 20), ==, -1);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.plain_expunges, ==, 1);
+	teardown(&fx);
+}
+
+/* Move takes the rows away; copy leaves them; to the trash undeletes. */
+static void
+test_move_copy(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 30);
+	static const uint32_t two[] = { 29, 27 };
+	g_autoptr(GArray) uids = uid_list(two, 2);
+	struct fake_stats st;
+
+	folder_transfer(f, uids, "Archive", FOLDER_COPY, NULL, NULL);
+	settle(&fx);
+	g_assert_cmpuint(folder_count(f), ==, 30);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.copies, ==, 1);
+	g_assert_cmpstr(st.last_target, ==, "Archive");
+	g_free(st.last_target);
+	f->cursor_uid = 30;
+	folder_transfer(f, uids, "Archive", FOLDER_MOVE, NULL, NULL);
+	settle(&fx);
+	g_assert_cmpuint(folder_count(f), ==, 28);
+	g_assert_cmpint(row_index(f, 29), ==, -1);
+	g_assert_false(fake_backend_has(fx.be, 27));
+	g_assert_cmpuint(f->cursor_uid, ==, 30);
+	g_assert_nonnull(strstr(fx.core->notice, "2 messages moved"));
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.moves, ==, 1);
+	g_assert_false(st.last_undelete);
+	g_free(st.last_target);
+	/* The last row goes: the cursor falls back to the one before. */
+	f->cursor_uid = 1;
+	{
+		static const uint32_t last[] = { 1 };
+		g_autoptr(GArray) one = uid_list(last, 1);
+
+		folder_transfer(f, one, "Trash", FOLDER_TO_TRASH, on_done,
+		    NULL);
+		settle(&fx);
+	}
+	g_assert_cmpuint(f->cursor_uid, ==, 2);
+	fake_backend_stats(fx.be, &st);
+	g_assert_true(st.last_undelete);
+	g_assert_cmpstr(st.last_target, ==, "Trash");
+	g_free(st.last_target);
+	teardown(&fx);
+}
+
+/* A server with neither MOVE nor UIDPLUS: copied, marked deleted here. */
+static void
+test_move_fallback(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 10);
+	static const uint32_t one[] = { 10 };
+	g_autoptr(GArray) uids = uid_list(one, 1);
+	struct fake_stats st;
+
+	fake_backend_limit(fx.be, true, true);
+	folder_transfer(f, uids, "Archive", FOLDER_MOVE, NULL, NULL);
+	settle(&fx);
+	g_assert_cmpuint(folder_count(f), ==, 10);
+	g_assert_true(folder_row(f, 0)->env->flags & MSG_DELETED);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.moves, ==, 1);
+	g_assert_cmpuint(st.copies, ==, 1);
+	g_assert_cmpuint(st.flag_changes, ==, 1);
+	g_free(st.last_target);
+	teardown(&fx);
+}
+
+/* The trash: the option, else the folder the server marks \Trash. */
+static void
+test_trash(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 3);
+	struct folder_info *fi;
+	const char *name;
+	g_autoptr(GError) error = NULL;
+
+	g_assert_false(folder_trash(f, &name));
+	fx.acc->folders =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)folder_info_free);
+	g_assert_true(folder_trash(f, &name));
+	g_assert_null(name);
+	fi = g_new0(struct folder_info, 1);
+	fi->name = g_strdup("Papierkorb");
+	fi->server_name = g_strdup("Papierkorb");
+	fi->flags = FOLDER_TRASH;
+	g_ptr_array_add(fx.acc->folders, fi);
+	g_assert_true(folder_trash(f, &name));
+	g_assert_cmpstr(name, ==, "Papierkorb");
+	g_assert_true(
+	    config_exec(fx.core->cfg, "set trash = Bin", "test", NULL, &error));
+	g_assert_true(folder_trash(f, &name));
+	g_assert_cmpstr(name, ==, "Bin");
+	g_assert_true(config_exec(fx.core->cfg, "set trash = \"\"", "test",
+	    NULL, &error));
+	g_assert_true(folder_trash(f, &name));
+	g_assert_null(name);
+	/* In the trash itself, deleting purges. */
+	g_assert_true(config_exec(fx.core->cfg, "set trash = INBOX", "test",
+	    NULL, &error));
+	g_assert_true(folder_trash(f, &name));
+	g_assert_null(name);
+	teardown(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -591,6 +937,7 @@ main(int argc, char **argv)
 	g_test_add_func("/folder/fill", test_fill);
 	g_test_add_func("/folder/fill-with-window", test_fill_with_window);
 	g_test_add_func("/folder/filled-is-quiet", test_filled_is_quiet);
+	g_test_add_func("/folder/envelope-interned", test_envelope_interned);
 	g_test_add_func("/folder/sort-mailbox-order-at-once",
 	    test_sort_mailbox_order_at_once);
 	g_test_add_func("/folder/sort-waits-for-the-fill",
@@ -598,5 +945,12 @@ main(int argc, char **argv)
 	g_test_add_func("/folder/sort-threads-here", test_sort_threads_here);
 	g_test_add_func("/folder/sort-option", test_sort_option);
 	g_test_add_func("/folder/change-flags", test_change_flags);
+	g_test_add_func("/folder/change-flags-many", test_change_flags_many);
+	g_test_add_func("/folder/tags", test_tags);
+	g_test_add_func("/folder/expunge", test_expunge);
+	g_test_add_func("/folder/expunge-no-uidplus", test_expunge_no_uidplus);
+	g_test_add_func("/folder/move-copy", test_move_copy);
+	g_test_add_func("/folder/move-fallback", test_move_fallback);
+	g_test_add_func("/folder/trash", test_trash);
 	return g_test_run();
 }

@@ -202,6 +202,24 @@ test_tree_in_subject(void)
 	g_assert_cmpstr(plain, ==, "hello");
 }
 
+/* A tagged row shows * in %Z, before the flagged mark, as mutt's. */
+static void
+test_tagged(void)
+{
+	g_autofree struct envelope *env =
+	    sample("Ann", "hi", MSG_FLAGGED | MSG_DELETED, 10);
+	g_autofree char *tagged =
+	    index_format_row_full("%Z|%s", 1, 7, env, NULL, true);
+	g_autofree char *untagged =
+	    index_format_row_full("%Z|%s", 1, 7, env, NULL, false);
+	g_autofree char *placeholder =
+	    index_format_row_full("%Z|%s", 1, 7, NULL, NULL, true);
+
+	g_assert_cmpstr(tagged, ==, "D* |hi");
+	g_assert_cmpstr(untagged, ==, "D! |hi");
+	g_assert_cmpstr(placeholder, ==, " * |...");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -221,5 +239,6 @@ main(int argc, char **argv)
 	    test_tree_lone_child_of_missing);
 	g_test_add_func("/index-format/tree-deep", test_tree_deep);
 	g_test_add_func("/index-format/tree-in-subject", test_tree_in_subject);
+	g_test_add_func("/index-format/tagged", test_tagged);
 	return g_test_run();
 }

@@ -1819,8 +1819,13 @@ fetch_one(struct imap *d, uint32_t uid, struct mailimap_fetch_type *ft,
 static struct mailimap_section *
 section_of(const char *dotted)
 {
-	clist *ids = clist_new();
-	g_auto(GStrv) nums = g_strsplit(dotted, ".", -1);
+	clist *ids;
+	g_auto(GStrv) nums = NULL;
+
+	if (dotted == NULL || *dotted == '\0') /* the whole message */
+		return mailimap_section_new(NULL);
+	ids = clist_new();
+	nums = g_strsplit(dotted, ".", -1);
 
 	for (size_t i = 0; nums[i] != NULL; i++) {
 		uint32_t *n = malloc(sizeof(*n));
@@ -1995,24 +2000,31 @@ flag_list_of(uint32_t mask)
 	return fl;
 }
 
-/* UID STORE +FLAGS.SILENT or -FLAGS.SILENT of mask on uid. */
+/* UID STORE +FLAGS.SILENT or -FLAGS.SILENT of mask on set. */
 static bool
-store_flags(struct imap *d, uint32_t uid, uint32_t mask, bool add, GError **err)
+store_flags(struct imap *d, struct mailimap_set *set, uint32_t mask, bool add,
+    GError **err)
 {
 	struct mailimap_flag_list *fl = flag_list_of(mask);
 	struct mailimap_store_att_flags *sf;
-	struct mailimap_set *set;
 	int r;
 
 	if (fl == NULL)
 		return true;
-	set = mailimap_set_new_single(uid);
 	sf = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
 		 : mailimap_store_att_flags_new_remove_flags_silent(fl);
 	r = mailimap_uid_store(d->session, set, sf);
 	mailimap_store_att_flags_free(sf);
-	mailimap_set_free(set);
 	return check(d, r, "UID STORE", err);
+}
+
+/* The UIDs a request names: req->uids, else req->uid. */
+static struct mailimap_set *
+request_set(const struct request *req)
+{
+	if (req->uids != NULL && req->uids->len > 0)
+		return uid_set(req->uids);
+	return mailimap_set_new_single(req->uid);
 }
 
 static bool
@@ -2020,12 +2032,147 @@ imap_set_flags(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
 	struct imap *d = imap_of(be);
+	struct mailimap_set *set;
+	bool ok;
 
 	if (!ensure_session(be, sink, err) ||
 	    !select_folder(d, req->folder, false, err))
 		return false;
-	return store_flags(d, req->uid, req->flags_add, true, err) &&
-	    store_flags(d, req->uid, req->flags_remove, false, err);
+	set = request_set(req);
+	ok = store_flags(d, set, req->flags_add, true, err) &&
+	    store_flags(d, set, req->flags_remove, false, err);
+	mailimap_set_free(set);
+	return ok;
+}
+
+/* A folder name typed by the user is UTF-8; the server wants mUTF-7. */
+static char *
+server_name(const char *name)
+{
+	for (const char *p = name; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return imap_utf7_encode(name);
+	return g_strdup(name);
+}
+
+/* Whether a request names no UID at all (then it does nothing). */
+static bool
+no_uids(const struct request *req)
+{
+	return req->uids == NULL || req->uids->len == 0;
+}
+
+/*
+ * UID EXPUNGE of set (UIDPLUS): only those of our messages that are
+ * marked \Deleted go, never another client's.
+ */
+static bool
+uid_expunge(struct imap *d, struct mailimap_set *set, GError **err)
+{
+	return check(d, mailimap_uid_expunge(d->session, set), "UID EXPUNGE",
+	    err);
+}
+
+static bool
+imap_expunge(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	struct mailimap_set *set;
+	bool ok;
+
+	if (no_uids(req))
+		return true;
+	if (!ensure_session(be, sink, err) ||
+	    !select_folder(d, req->folder, false, err))
+		return false;
+	if (!mailimap_has_uidplus(d->session)) {
+		if (!req->plain_expunge) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+			    "%s: the server cannot purge single messages "
+			    "(no UIDPLUS)",
+			    d->account);
+			return false;
+		}
+		log_info("%s: no UIDPLUS: plain EXPUNGE of %s", d->account,
+		    req->folder);
+		return check(d, mailimap_expunge(d->session), "EXPUNGE", err);
+	}
+	set = request_set(req);
+	ok = uid_expunge(d, set, err);
+	mailimap_set_free(set);
+	return ok;
+}
+
+static bool
+imap_copy(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	g_autofree char *target = NULL;
+	struct mailimap_set *set;
+	int r;
+
+	if (no_uids(req))
+		return true;
+	if (!ensure_session(be, sink, err) ||
+	    !select_folder(d, req->folder, false, err))
+		return false;
+	target = server_name(req->target);
+	set = request_set(req);
+	r = mailimap_uid_copy(d->session, set, target);
+	mailimap_set_free(set);
+	return check(d, r, "UID COPY", err);
+}
+
+/*
+ * UID MOVE where offered, else UID COPY + \Deleted + UID EXPUNGE of
+ * exactly these UIDs (UIDPLUS). A move to the trash first clears
+ * \Deleted, so the copy there is not purged with the trash's own.
+ */
+static bool
+imap_move(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	g_autofree char *target = NULL;
+	struct mailimap_set *set;
+	bool has_move, ok;
+	int r;
+
+	if (no_uids(req))
+		return true;
+	if (!ensure_session(be, sink, err) ||
+	    !select_folder(d, req->folder, false, err))
+		return false;
+	has_move = mailimap_has_extension(d->session, "MOVE") != 0;
+	if (!has_move && !mailimap_has_uidplus(d->session)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "%s: the server can neither move nor purge single "
+		    "messages (no MOVE, no UIDPLUS)",
+		    d->account);
+		return false;
+	}
+	target = server_name(req->target);
+	set = request_set(req);
+	if (req->undelete && !store_flags(d, set, MSG_DELETED, false, err)) {
+		mailimap_set_free(set);
+		return false;
+	}
+	if (has_move) {
+		r = mailimap_uid_move(d->session, set, target);
+		ok = check(d, r, "UID MOVE", err);
+	} else {
+		r = mailimap_uid_copy(d->session, set, target);
+		ok = check(d, r, "UID COPY", err) &&
+		    store_flags(d, set, MSG_DELETED, true, err) &&
+		    uid_expunge(d, set, err);
+	}
+	/* A refused move to the trash leaves them marked as they were. */
+	if (!ok && req->undelete && d->session != NULL)
+		(void)store_flags(d, set, MSG_DELETED, true, NULL);
+	mailimap_set_free(set);
+	return ok;
 }
 
 /* Create path (never over an existing file) with data. */
@@ -2108,6 +2255,38 @@ imap_save_part(struct backend *be, const struct request *req,
 	return ok;
 }
 
+/* Messages larger than this are not appended (the file is read whole). */
+#define APPEND_MAX (64 * 1024 * 1024)
+
+/* APPEND the file req->path to req->folder with flags req->flags_add. */
+static bool
+imap_append(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	g_autofree char *data = NULL, *mailbox = NULL;
+	struct mailimap_flag_list *fl;
+	gsize len = 0;
+	int r;
+
+	if (!g_file_get_contents(req->path, &data, &len, err))
+		return false;
+	if (len > APPEND_MAX) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "the message is too large to copy (%zu bytes)", len);
+		return false;
+	}
+	if (!ensure_session(be, sink, err))
+		return false;
+	mailbox = server_name(req->folder);
+	fl = flag_list_of(req->flags_add);
+	if (fl == NULL)
+		fl = mailimap_flag_list_new_empty();
+	r = mailimap_append(d->session, mailbox, fl, NULL, data, len);
+	mailimap_flag_list_free(fl);
+	return check(d, r, "APPEND", err);
+}
+
 /* Another thread: fail the session's I/O now (see backend_ops). */
 static void
 imap_interrupt(struct backend *be)
@@ -2152,6 +2331,10 @@ static const struct backend_ops imap_ops = {
 	.free = imap_free,
 	.interrupt = imap_interrupt,
 	.set_flags = imap_set_flags,
+	.expunge = imap_expunge,
+	.copy = imap_copy,
+	.move = imap_move,
+	.append = imap_append,
 };
 
 struct backend *
