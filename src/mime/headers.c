@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "mime/headers.h"
@@ -276,4 +277,94 @@ mime_first_mailbox(const char *value, char **name_out, char **addr_out)
 	}
 	if (list != NULL)
 		g_object_unref(list);
+}
+
+/* The raw values of the fields mime_index_fields() reads. */
+struct raw_fields {
+	char *date, *from, *to, *subject, *message_id, *in_reply_to,
+	    *references;
+};
+
+static void
+on_index_field(const char *name, size_t len, const char *value, void *data)
+{
+	struct raw_fields *raw = data;
+	static const struct {
+		const char *name;
+		size_t offset;
+	} known[] = {
+		{ "Date", offsetof(struct raw_fields, date) },
+		{ "From", offsetof(struct raw_fields, from) },
+		{ "To", offsetof(struct raw_fields, to) },
+		{ "Subject", offsetof(struct raw_fields, subject) },
+		{ "Message-ID", offsetof(struct raw_fields, message_id) },
+		{ "In-Reply-To", offsetof(struct raw_fields, in_reply_to) },
+		{ "References", offsetof(struct raw_fields, references) },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
+		char **slot = (char **)((char *)raw + known[i].offset);
+
+		/* The first of repeated fields counts, as in ENVELOPE. */
+		if (strlen(known[i].name) == len &&
+		    g_ascii_strncasecmp(name, known[i].name, len) == 0) {
+			if (*slot == NULL)
+				*slot = g_strdup(value);
+			return;
+		}
+	}
+}
+
+/* name if it is not empty, else addr; frees the other. */
+static char *
+name_or_addr(char *name, const char *addr)
+{
+	if (name != NULL && *name != '\0')
+		return name;
+	g_free(name);
+	return g_strdup(addr);
+}
+
+void
+mime_index_fields(const char *block, size_t len, struct mime_index_fields *out)
+{
+	struct raw_fields raw = { 0 };
+	char *name = NULL, *to_addr = NULL;
+
+	memset(out, 0, sizeof(*out));
+	mime_header_fields(block, len, on_index_field, &raw);
+	if (raw.subject != NULL)
+		out->subject = mime_decode_header(raw.subject);
+	mime_first_mailbox(raw.from, &name, &out->from_addr);
+	out->from = name_or_addr(name, out->from_addr);
+	mime_first_mailbox(raw.to, &name, &to_addr);
+	out->to = name_or_addr(name, to_addr);
+	g_free(to_addr);
+	out->date = mime_parse_date(raw.date);
+	if (raw.message_id != NULL)
+		out->message_id = mime_squeeze_space(raw.message_id);
+	if (raw.in_reply_to != NULL)
+		out->in_reply_to = mime_squeeze_space(raw.in_reply_to);
+	if (raw.references != NULL)
+		out->references = mime_squeeze_space(raw.references);
+	g_free(raw.date);
+	g_free(raw.from);
+	g_free(raw.to);
+	g_free(raw.subject);
+	g_free(raw.message_id);
+	g_free(raw.in_reply_to);
+	g_free(raw.references);
+}
+
+void
+mime_index_fields_clear(struct mime_index_fields *f)
+{
+	g_free(f->subject);
+	g_free(f->from);
+	g_free(f->from_addr);
+	g_free(f->to);
+	g_free(f->message_id);
+	g_free(f->in_reply_to);
+	g_free(f->references);
+	memset(f, 0, sizeof(*f));
 }

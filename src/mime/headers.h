@@ -47,4 +47,23 @@ void mime_first_mailbox(const char *value, char **name_out, char **addr_out);
  */
 char *mime_squeeze_space(const char *value);
 
+/*
+ * What the index shows of a message, from its header block (the first of
+ * a repeated field counts, as in IMAP's ENVELOPE). Strings are decoded
+ * UTF-8 (not yet sanitised for the terminal) or NULL when absent.
+ */
+struct mime_index_fields {
+	char *subject;
+	char *from;	 /* the sender's display name, else its address */
+	char *from_addr; /* the sender's address */
+	char *to;	 /* the first recipient's name, else its address */
+	char *message_id, *in_reply_to, *references; /* white space squeezed */
+	gint64 date; /* Date:, 0 if none or bad */
+};
+
+/* Read block[0..len) into out (cleared first). Thread-safe. */
+void mime_index_fields(const char *block, size_t len,
+    struct mime_index_fields *out);
+void mime_index_fields_clear(struct mime_index_fields *f);
+
 #endif

@@ -256,6 +256,36 @@ test_rfc2047_corpus(void)
 	}
 }
 
+/* The index's fields of a header block, decoded, first of each counting. */
+static void
+test_index_fields(void)
+{
+	const char *block = "Subject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+			    "From: <only@addr.org>\r\n"
+			    "To: \"Bob B\" <bob@y.org>, c@z.org\r\n"
+			    "Date: Sat, 14 Dec 2024 13:23:58 +0000\r\n"
+			    "Message-ID: <1@x>\r\n"
+			    "References: <a@x>\r\n <b@x>\r\n"
+			    "Subject: second\r\n\r\n";
+	struct mime_index_fields xf;
+
+	mime_index_fields(block, strlen(block), &xf);
+	g_assert_cmpstr(xf.subject, ==, "caf\xc3\xa9");
+	g_assert_cmpstr(xf.from, ==, "only@addr.org");
+	g_assert_cmpstr(xf.from_addr, ==, "only@addr.org");
+	g_assert_cmpstr(xf.to, ==, "Bob B");
+	g_assert_cmpint(xf.date, ==, 1734182638);
+	g_assert_cmpstr(xf.message_id, ==, "<1@x>");
+	g_assert_null(xf.in_reply_to);
+	g_assert_cmpstr(xf.references, ==, "<a@x> <b@x>");
+	mime_index_fields_clear(&xf);
+	mime_index_fields("", 0, &xf);
+	g_assert_null(xf.subject);
+	g_assert_null(xf.from);
+	g_assert_cmpint(xf.date, ==, 0);
+	mime_index_fields_clear(&xf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -267,6 +297,7 @@ main(int argc, char **argv)
 	g_test_add_func("/headers/first-mailbox-broken",
 	    test_first_mailbox_broken);
 	g_test_add_func("/headers/squeeze", test_squeeze);
+	g_test_add_func("/headers/index-fields", test_index_fields);
 	g_test_add_func("/headers/rfc2047-cases", test_rfc2047_cases);
 	g_test_add_func("/headers/rfc2047-corpus", test_rfc2047_corpus);
 	return g_test_run();

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/common/index-fields.h"
 #include "backend/maildir/maildir.h"
 #include "backend/types.h"
 #include "mime/headers.h"
@@ -756,53 +757,6 @@ maildir_open_folder(struct backend *be, const struct request *req,
 	return true;
 }
 
-/* The header fields the index shows. */
-struct fields {
-	char *date, *from, *to, *subject, *message_id, *in_reply_to,
-	    *references;
-};
-
-static void
-fields_clear(struct fields *hf)
-{
-	g_free(hf->date);
-	g_free(hf->from);
-	g_free(hf->to);
-	g_free(hf->subject);
-	g_free(hf->message_id);
-	g_free(hf->in_reply_to);
-	g_free(hf->references);
-}
-
-static void
-on_field(const char *name, size_t len, const char *value, void *data)
-{
-	struct fields *hf = data;
-	static const struct {
-		const char *name;
-		size_t offset;
-	} known[] = {
-		{ "Date", offsetof(struct fields, date) },
-		{ "From", offsetof(struct fields, from) },
-		{ "To", offsetof(struct fields, to) },
-		{ "Subject", offsetof(struct fields, subject) },
-		{ "Message-ID", offsetof(struct fields, message_id) },
-		{ "In-Reply-To", offsetof(struct fields, in_reply_to) },
-		{ "References", offsetof(struct fields, references) },
-	};
-
-	for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
-		char **slot = (char **)((char *)hf + known[i].offset);
-
-		if (strlen(known[i].name) == len &&
-		    g_ascii_strncasecmp(name, known[i].name, len) == 0) {
-			if (*slot == NULL)
-				*slot = g_strdup(value);
-			return;
-		}
-	}
-}
-
 /* The header block of fd: up to the empty line, at most HEADER_READ_MAX. */
 static GString *
 read_header(int fd)
@@ -831,15 +785,12 @@ static struct envelope *
 envelope_of(const struct entry *e, int fd)
 {
 	struct envelope_fields f = { 0 };
-	g_autofree char *subject = NULL, *from = NULL, *from_addr = NULL,
-			*to = NULL, *to_addr = NULL, *msgid = NULL,
-			*in_reply_to = NULL, *refs = NULL;
-	struct fields hf = { 0 };
+	struct mime_index_fields xf;
 	GString *head = read_header(fd);
 	struct stat st;
 	struct envelope *env;
 
-	mime_header_fields(head->str, head->len, on_field, &hf);
+	mime_index_fields(head->str, head->len, &xf);
 	g_string_free(head, TRUE);
 	f.uid = e->uid;
 	f.flags = flags_of(e);
@@ -848,25 +799,9 @@ envelope_of(const struct entry *e, int fd)
 		    st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
 		f.received = st.st_mtime;
 	}
-	subject = hf.subject != NULL ? mime_decode_header(hf.subject) : NULL;
-	mime_first_mailbox(hf.from, &from, &from_addr);
-	mime_first_mailbox(hf.to, &to, &to_addr);
-	f.date = mime_parse_date(hf.date);
-	if (hf.message_id != NULL)
-		f.message_id = msgid = mime_squeeze_space(hf.message_id);
-	if (hf.in_reply_to != NULL)
-		f.in_reply_to = in_reply_to =
-		    mime_squeeze_space(hf.in_reply_to);
-	if (hf.references != NULL)
-		f.references = refs = mime_squeeze_space(hf.references);
-	fields_clear(&hf);
-	f.subject = subject;
-	f.from = from != NULL && *from != '\0' ? from : from_addr;
-	f.from_addr = from_addr;
-	f.to = to != NULL && *to != '\0' ? to : to_addr;
-	if (f.date == 0)
-		f.date = f.received;
+	envelope_fields_take(&f, &xf);
 	env = envelope_new(&f);
+	mime_index_fields_clear(&xf);
 	return env;
 }
 
