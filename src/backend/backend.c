@@ -6,6 +6,7 @@
 
 #include "backend/backend.h"
 #include "backend/types.h"
+#include "util/error.h"
 
 struct request *
 request_new(enum request_kind kind)
@@ -205,4 +206,35 @@ backend_new_for(const char *scheme, const struct backend_params *params)
 			return registry[i].fn(params);
 	}
 	return NULL;
+}
+
+char *
+backend_password_command(const char *account, const char *command, GError **err)
+{
+	const char *argv[] = { "/bin/sh", "-c", command, NULL };
+	g_autofree char *out = NULL;
+	g_autoptr(GError) error = NULL;
+	int status = 0;
+	char *nl, *password;
+
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+		NULL, NULL, &out, NULL, &status, &error)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: cannot run password_command: %s", account,
+		    error->message);
+		return NULL;
+	}
+	if (!g_spawn_check_wait_status(status, NULL) || out == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: password_command failed", account);
+		if (out != NULL)
+			explicit_bzero(out, strlen(out));
+		return NULL;
+	}
+	nl = strpbrk(out, "\r\n");
+	if (nl != NULL)
+		*nl = '\0';
+	password = g_strdup(out);
+	explicit_bzero(out, strlen(out));
+	return password;
 }

@@ -155,6 +155,14 @@ struct backend {
 };
 
 bool backend_has_cap(const struct backend *be, enum backend_cap cap);
+/*
+ * Run the user's password_command (their own rc text, through /bin/sh) and
+ * give the first line of its output; NULL with err (SKUA_ERROR_AUTH, naming
+ * account) when it cannot run or fails. The output is wiped after use.
+ * Worker threads: it blocks until the command ends.
+ */
+char *backend_password_command(const char *account, const char *command,
+    GError **err);
 
 /* Makes a driver instance; params are copied. */
 typedef struct backend *backend_new_fn(const struct backend_params *params);

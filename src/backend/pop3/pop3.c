@@ -136,35 +136,13 @@ check(struct pop3 *d, int r, const char *what, GError **err)
 	return false;
 }
 
+/* The first line of password_command's output becomes the password. */
 static bool
 run_password_command(struct pop3 *d, GError **err)
 {
-	const char *argv[] = { "/bin/sh", "-c", d->password_command, NULL };
-	g_autofree char *out = NULL;
-	g_autoptr(GError) error = NULL;
-	int status = 0;
-	char *nl;
-
-	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-		NULL, NULL, &out, NULL, &status, &error)) {
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-		    "%s: cannot run password_command: %s", d->account,
-		    error->message);
-		return false;
-	}
-	if (!g_spawn_check_wait_status(status, NULL) || out == NULL) {
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-		    "%s: password_command failed", d->account);
-		if (out != NULL)
-			explicit_bzero(out, strlen(out));
-		return false;
-	}
-	nl = strpbrk(out, "\r\n");
-	if (nl != NULL)
-		*nl = '\0';
-	d->password = g_strdup(out);
-	explicit_bzero(out, strlen(out));
-	return true;
+	d->password =
+	    backend_password_command(d->account, d->password_command, err);
+	return d->password != NULL;
 }
 
 /* What CAPA said that matters to us. */
