@@ -42,6 +42,7 @@
 
 #include "backend/backend.h"
 #include "backend/common/index-fields.h"
+#include "backend/maildir/deliver.h"
 #include "backend/maildir/maildir.h"
 #include "backend/types.h"
 #include "mime/headers.h"
@@ -516,25 +517,17 @@ rename_flags(struct mfolder *mf, struct entry *e, uint32_t wanted, GError **err)
 	return true;
 }
 
-/* The store exists (or is made, for a POP3 account's). */
+/*
+ * The store exists (or is made, for a POP3 account's).  The POP3 worker
+ * may be making the same directories at this moment, so the three
+ * subdirectories are always asked for, never skipped because the root
+ * already exists.
+ */
 static bool
 ensure_store(struct maildir *d, GError **err)
 {
-	if (d->create && !is_dir(d->root)) {
-		static const char *const subs[] = { "cur", "new", "tmp" };
-
-		for (size_t s = 0; s < G_N_ELEMENTS(subs); s++) {
-			g_autofree char *p =
-			    g_build_filename(d->root, subs[s], NULL);
-
-			if (g_mkdir_with_parents(p, 0700) != 0) {
-				g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-				    "cannot create '%s': %s", p,
-				    g_strerror(errno));
-				return false;
-			}
-		}
-	}
+	if (d->create && !maildir_ensure(d->root, err))
+		return false;
 	if (!is_dir(d->root)) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 		    "'%s' is not a directory", d->root);
