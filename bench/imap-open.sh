@@ -11,6 +11,12 @@
 # after one discarded warm-up that also lets Dovecot build its cache), and
 # GNU time gives the peak RSS. Prints a table with the skua/peer ratios.
 #
+# A bare client (python3, one TLS connection: LOGIN, SELECT, UID SEARCH
+# RETURN (ALL), then UID FETCH of the 48 newest messages with the items
+# skua's first window asks) runs too: what the server itself costs for a
+# first screen of each folder, so that skua's growth from 1k to 100k can be
+# told apart from the server's.
+#
 # Usage: bash bench/imap-open.sh [SIZES...]   (default: 1000 10000 100000)
 # Needs: hyperfine, time (GNU), and optionally mutt, neomutt (Debian).
 set -euo pipefail
@@ -38,7 +44,43 @@ for n in "${sizes[@]}"; do
 	mail_generate alice "k$n" "$n" 11 >/dev/null
 done
 
-peers=()
+# The bare first screen (see the header).
+bare=$E2E_TMP/bare-open.py
+cat >"$bare" <<'PY'
+import socket, ssl, sys
+port, ca, password, folder = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+ctx = ssl.create_default_context(cafile=ca)
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(port))),
+                    server_hostname="localhost")
+f = s.makefile("rb")
+f.readline()
+n = 0
+def cmd(tag, text):
+    global n
+    s.sendall(("%s %s\r\n" % (tag, text)).encode())
+    while True:
+        line = f.readline()
+        if not line:
+            sys.exit("bare: connection closed")
+        if line.startswith(b"* ") and line.rstrip().endswith(b"EXISTS"):
+            n = int(line.split()[1])
+        if line.rstrip().endswith(b"}"):  # a literal follows
+            size = int(line.rstrip()[line.rindex(b"{") + 1:-1])
+            f.read(size)
+            continue
+        if line.startswith(tag.encode() + b" "):
+            if not line.startswith(tag.encode() + b" OK"):
+                sys.exit("bare: " + line.decode())
+            return
+cmd("a", 'LOGIN alice "%s"' % password)
+cmd("b", "SELECT " + folder)
+cmd("c", "UID SEARCH RETURN (ALL) ALL")
+cmd("d", "FETCH %d:%d (UID FLAGS INTERNALDATE RFC822.SIZE "
+    "BODY.PEEK[HEADER.FIELDS (Date From To Subject)])" % (max(1, n - 47), n))
+cmd("e", "LOGOUT")
+PY
+
+peers=(bare)
 for p in mutt neomutt; do
 	command -v "$p" >/dev/null && peers+=("$p")
 done
@@ -59,6 +101,10 @@ RC
 cmd_for() {
 	local url="imaps://alice@127.0.0.1:$PORT_IMAPS/k$2"
 	case $1 in
+	bare)
+		printf "python3 %q %q %q %q %q" "$bare" "$PORT_IMAPS" "$E2E_CA" \
+			"$pass" "k$2"
+		;;
 	skua)
 		printf "%q -F /dev/null -e %q -e %q -f %q -e %q" "$skua" \
 			"set password = \"$pass\"" "set tls_ca_file = \"$E2E_CA\"" \
@@ -114,4 +160,10 @@ for n in sizes:
     print(f"| {n:,} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
 if (1000, "skua") in data and (100000, "skua") in data:
     print(f"\nskua 100k/1k first-screen time: {data[(100000,'skua')][0]/data[(1000,'skua')][0]:.2f}")
+    if (1000, "bare") in data and (100000, "bare") in data:
+        b1, b100 = data[(1000, "bare")][0], data[(100000, "bare")][0]
+        s1, s100 = data[(1000, "skua")][0], data[(100000, "skua")][0]
+        print(f"bare 100k/1k first-screen time: {b100/b1:.2f}; "
+              f"growth from 1k to 100k: skua {1000*(s100-s1):.0f} ms, "
+              f"bare {1000*(b100-b1):.0f} ms")
 PY
