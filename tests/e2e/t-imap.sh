@@ -46,9 +46,15 @@ write_rc imaps "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
 write_rc lazy "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
 	"set password = \"$pass\"" "set tls_ca_file = \"$E2E_CA\"" \
 	"set header_fill = no"
-tmux_start imaps 120 30 "$SKUA" -F "$E2E_TMP/lazy.rc"
+tmux_start imaps 120 30 "$SKUA" -F "$E2E_TMP/lazy.rc" -d "$E2E_TMP/lazy.log"
 tap_check "IMAPS: the INBOX opens with all 3000 messages counted" \
 	tmux_wait_for imaps 'INBOX \[Msgs:3000' 20
+# Dovecot offers ESEARCH: the UID list comes as one sequence set.
+trace=$(grep -E '(C|S): ' "$E2E_TMP/lazy.log" || true)
+tap_like "$trace" 'C: [^ ]+ UID SEARCH RETURN \(ALL\) ALL' \
+	"the UID list is asked with UID SEARCH RETURN (ALL) (ESEARCH)"
+tap_like "$trace" 'S: \* ESEARCH \(TAG "[^"]+"\) UID ALL 1:3000' \
+	"and comes back as one ESEARCH sequence set"
 subject=$(newest_ascii_subject)
 tap_check "the newest messages are at the top, subjects decoded" \
 	tmux_wait_for imaps "$(printf '%s' "$subject" | sed 's/[][\.*^$/(){}+?|]/\\&/g')"

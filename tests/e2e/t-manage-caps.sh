@@ -77,8 +77,17 @@ go() {
 	tmux_send caps Enter
 }
 
-tmux_start caps 100 30 "$SKUA" -F "$E2E_TMP/caps.rc"
+tmux_start caps 100 30 "$SKUA" -F "$E2E_TMP/caps.rc" -d "$E2E_TMP/caps.log"
 tap_check "the folder opens" tmux_wait_for caps 'INBOX \[Msgs:3' 20
+# No ESEARCH in the capabilities: the plain UID SEARCH ALL.
+trace=$(grep -E 'C: ' "$E2E_TMP/caps.log" || true)
+tap_like "$trace" 'C: [^ ]+ UID SEARCH ALL' \
+	"without ESEARCH the UID list comes from UID SEARCH ALL"
+if grep -q 'RETURN' <<<"$trace"; then
+	tap_fail "and no SEARCH RETURN is sent" "$(grep RETURN <<<"$trace")"
+else
+	tap_ok "and no SEARCH RETURN is sent"
+fi
 
 # s without MOVE and UIDPLUS: a copy, the original marked deleted here.
 go "msg two"
