@@ -378,40 +378,73 @@ change_folder_cb(const char *text, void *data)
 /* At most this many candidates are named on the message line. */
 #define COMPLETE_SHOWN 40
 
-/* Tab in the change-folder prompt. */
+/*
+ * Tab in the change-folder prompt: the folders of the current account,
+ * and with several accounts also "NAME/" for each; after "NAME/", the
+ * folders of that account.
+ */
 static char *
 complete_folder(const char *text, void *data)
 {
 	struct core *core = data;
-	struct account *acc = core_current_account(core);
+	struct account *acc = NULL;
+	const char *rest = text;
 	g_autoptr(GPtrArray) infos = NULL;
 	g_autoptr(GPtrArray) names = NULL;
 	g_autoptr(GPtrArray) matches = g_ptr_array_new();
-	g_autofree char *done = NULL;
+	g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *done = NULL, *prefix = NULL;
+	const char *slash = strchr(text, '/');
 	GString *list;
 
-	if (acc == NULL || acc->worker == NULL)
+	if (!core_resolve_folder(core, text, &acc, &rest))
 		return NULL;
-	if (acc->folders == NULL) {
+	if (rest != text) {
+		/* "NAME/..." named an account: complete after the slash. */
+		prefix = g_strndup(text, (gsize)(slash + 1 - text));
+		rest = slash + 1;
+	}
+	if (acc->worker == NULL && prefix == NULL && core->accounts->len < 2)
+		return NULL;
+	if (acc->worker != NULL && acc->folders == NULL) {
 		core_list_folders(core, acc);
 		ui_message("loading the folder list...");
 		return NULL;
 	}
-	names = openable_names(acc, &infos);
+	if (acc->worker != NULL) {
+		names = openable_names(acc, &infos);
+	} else {
+		names = g_ptr_array_new();
+		if (prefix != NULL) {
+			ui_error("account '%s' is not open", acc->name);
+			return NULL;
+		}
+	}
+	if (prefix == NULL && core->accounts->len > 1) {
+		for (guint i = 0; i < core->accounts->len; i++) {
+			const struct account *a = core->accounts->pdata[i];
+			char *head = g_strconcat(a->name, "/", NULL);
+
+			g_ptr_array_add(heads, head);
+			g_ptr_array_add(names, head);
+		}
+	}
 	done = complete_prefix((const char *const *)names->pdata, names->len,
-	    text, matches);
+	    rest, matches);
 	if (matches->len == 0) {
 		ui_error("no folder starts with '%s'", text);
 		return NULL;
 	}
-	if (strcmp(done, text) != 0)
-		return g_steal_pointer(&done);
+	if (strcmp(done, rest) != 0)
+		return prefix != NULL ? g_strconcat(prefix, done, NULL)
+				      : g_steal_pointer(&done);
 	if (matches->len == 1)
 		return NULL; /* complete already */
 	/* No progress: name the candidates, as mutt's second Tab does. */
 	list = g_string_new(NULL);
 	for (guint i = 0; i < matches->len && i < COMPLETE_SHOWN; i++)
-		g_string_append_printf(list, "%s%s", i > 0 ? "  " : "",
+		g_string_append_printf(list, "%s%s%s", i > 0 ? "  " : "",
+		    prefix != NULL ? prefix : "",
 		    (const char *)matches->pdata[i]);
 	if (matches->len > COMPLETE_SHOWN)
 		g_string_append_printf(list, "  (%u more)",

@@ -101,7 +101,14 @@ tap_check "the dead account's heading says why" \
 # c with ACCOUNT/Folder opens bob's INBOX: his mail, his name.
 tmux_send three c
 tmux_wait_for three '^Open folder:' 10 >/dev/null
-tmux_send_text three bob/INBOX
+tmux_send_text three bo
+tmux_send three Tab
+tap_check "Tab completes an account name to NAME/" \
+	tmux_wait_for three '^Open folder: bob/$' 10
+tmux_send_text three IN
+tmux_send three Tab
+tap_check "and then that account's folders" \
+	tmux_wait_for three '^Open folder: bob/INBOX$' 10
 tmux_send three Enter
 tap_check "c bob/INBOX opens bob's INBOX" \
 	tmux_wait_for three '^-- skua: bob/INBOX \[Msgs:8\]' 20
