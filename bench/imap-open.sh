@@ -37,11 +37,33 @@ done
 . "$top/tests/e2e/lib.sh"
 E2E__TAP_DONE=1 # a benchmark, not a test: no TAP plan at exit
 
+# The same folders in a second namespace stored as sdbox ("sdbox.kN"),
+# unless STORAGES=maildir: Dovecot's Maildir reads the whole
+# dovecot-uidlist on a session's first RFC822.SIZE, sdbox does not, so the
+# two tell skua's own growth from the server's.
+storages=${STORAGES:-maildir sdbox}
+if [[ " $storages " == *" sdbox "* ]]; then
+	export DOVECOT_EXTRA_CONF="namespace sdbox {
+  prefix = sdbox.
+  separator = .
+  location = sdbox:~/sdbox
+  list = yes
+}
+mail_fsync = never"
+fi
 dovecot_start alice
 pass=$(e2e_password alice)
+folders=()
 for n in "${sizes[@]}"; do
 	echo "bench: generating k$n ($n messages)" >&2
 	mail_generate alice "k$n" "$n" 11 >/dev/null
+	[[ " $storages " == *" maildir "* ]] && folders+=("k$n")
+	if [[ " $storages " == *" sdbox "* ]]; then
+		echo "bench: copying k$n into sdbox" >&2
+		e2e_doveadm import -u alice "maildir:$E2E_TMP/mail/alice/Maildir" \
+			sdbox mailbox "k$n"
+		folders+=("sdbox.k$n")
+	fi
 done
 
 # The bare first screen (see the header).
@@ -97,13 +119,13 @@ set mark_old=no move=no quit=yes sleep_time=0 wait_key=no
 unset header_cache
 RC
 
-# cmd_for CLIENT N: the shell command that opens kN and quits.
+# cmd_for CLIENT FOLDER: the shell command that opens FOLDER and quits.
 cmd_for() {
-	local url="imaps://alice@127.0.0.1:$PORT_IMAPS/k$2"
+	local url="imaps://alice@127.0.0.1:$PORT_IMAPS/$2"
 	case $1 in
 	bare)
 		printf "python3 %q %q %q %q %q" "$bare" "$PORT_IMAPS" "$E2E_CA" \
-			"$pass" "k$2"
+			"$pass" "$2"
 		;;
 	skua)
 		printf "%q -F /dev/null -e %q -e %q -f %q -e %q" "$skua" \
@@ -123,47 +145,50 @@ in_pty() {
 
 results=$E2E_TMP/results.tsv
 : >"$results"
-for n in "${sizes[@]}"; do
+for folder in "${folders[@]}"; do
 	for c in skua "${peers[@]}"; do
-		cmd=$(in_pty "$(cmd_for "$c" "$n")")
-		json=$E2E_TMP/$c-$n.json
+		cmd=$(in_pty "$(cmd_for "$c" "$folder")")
+		json=$E2E_TMP/$c-$folder.json
 		hyperfine --style none --warmup 1 --runs "$runs" --export-json "$json" \
-			"$cmd" >/dev/null 2>&1 || { echo "bench: $c on k$n failed" >&2; continue; }
+			"$cmd" >/dev/null 2>&1 || { echo "bench: $c on $folder failed" >&2; continue; }
 		median=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$json")
 		rss=$(/usr/bin/time -f %M sh -c "$cmd" 2>&1 >/dev/null | tail -1)
-		printf '%s\t%s\t%s\t%s\n' "$n" "$c" "$median" "$rss" >>"$results"
-		printf 'bench: %-8s k%-7s %.3f s  %s KiB\n' "$c" "$n" "$median" "$rss" >&2
+		printf '%s\t%s\t%s\t%s\n' "$folder" "$c" "$median" "$rss" >>"$results"
+		printf 'bench: %-8s %-13s %.3f s  %s KiB\n' "$c" "$folder" "$median" "$rss" >&2
 	done
 done
 
 python3 - "$results" <<'PY'
 import sys
-rows = [l.split("\t") for l in open(sys.argv[1]) if l.strip()]
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 data = {}
-for n, c, t, rss in rows:
-    data[(int(n), c)] = (float(t), int(rss))
-sizes = sorted({k[0] for k in data})
-clients = ["skua"] + sorted({k[1] for k in data} - {"skua"})
-print("| folder | " + " | ".join(f"{c} time, peak RSS" for c in clients) +
+for f, c, t, rss in rows:
+    store, _, k = f.rpartition(".")
+    data[(store or "maildir", int(k[1:]), c)] = (float(t), int(rss))
+clients = ["skua"] + sorted({k[2] for k in data} - {"skua"})
+keys = sorted({k[:2] for k in data})
+print("| storage | folder | " + " | ".join(f"{c} time, peak RSS" for c in clients) +
       " | " + " | ".join(f"skua/{c} time, RSS" for c in clients[1:]) + " |")
-print("|---" * (1 + 2 * len(clients) - 1) + "|")
-for n in sizes:
+print("|---" * (2 + 2 * len(clients) - 1) + "|")
+for store, n in keys:
     cells = []
     for c in clients:
-        t, r = data.get((n, c), (None, None))
+        t, r = data.get((store, n, c), (None, None))
         cells.append("-" if t is None else f"{t:.3f} s, {r/1024:.1f} MiB")
     ratios = []
-    s = data.get((n, "skua"))
+    s = data.get((store, n, "skua"))
     for c in clients[1:]:
-        p = data.get((n, c))
+        p = data.get((store, n, c))
         ratios.append("-" if not s or not p else f"{s[0]/p[0]:.2f}, {s[1]/p[1]:.2f}")
-    print(f"| {n:,} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
-if (1000, "skua") in data and (100000, "skua") in data:
-    print(f"\nskua 100k/1k first-screen time: {data[(100000,'skua')][0]/data[(1000,'skua')][0]:.2f}")
-    if (1000, "bare") in data and (100000, "bare") in data:
-        b1, b100 = data[(1000, "bare")][0], data[(100000, "bare")][0]
-        s1, s100 = data[(1000, "skua")][0], data[(100000, "skua")][0]
-        print(f"bare 100k/1k first-screen time: {b100/b1:.2f}; "
-              f"growth from 1k to 100k: skua {1000*(s100-s1):.0f} ms, "
-              f"bare {1000*(b100-b1):.0f} ms")
+    print(f"| {store} | {n:,} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+print()
+for store in sorted({k[0] for k in keys}):
+    got = lambda n, c: data.get((store, n, c), (None,))[0]
+    s1, s100, b1, b100 = got(1000, "skua"), got(100000, "skua"), got(1000, "bare"), got(100000, "bare")
+    if s1 and s100:
+        line = f"{store}: skua 100k/1k first-screen time {s100/s1:.2f}"
+        if b1 and b100:
+            line += (f"; bare {b100/b1:.2f}; growth from 1k to 100k: "
+                     f"skua {1000*(s100-s1):.0f} ms, bare {1000*(b100-b1):.0f} ms")
+        print(line)
 PY
