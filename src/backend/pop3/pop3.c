@@ -42,6 +42,7 @@
 
 #include "backend/backend.h"
 #include "backend/maildir/deliver.h"
+#include "backend/pop3/pop3-pipe.h"
 #include "backend/pop3/pop3.h"
 #include "net/conn.h"
 #include "store/uidl.h"
@@ -70,6 +71,7 @@ struct pop3 {
 	int timeout;
 	bool del;
 	long keep_days, max_size;
+	bool pipelining; /* CAPA said PIPELINING (RFC 2449) */
 
 	mailpop3 *session;  /* NULL while disconnected */
 	char response[201]; /* server_text()'s copy */
@@ -148,7 +150,7 @@ run_password_command(struct pop3 *d, GError **err)
 /* What CAPA said that matters to us. */
 struct caps {
 	bool known; /* CAPA answered */
-	bool stls, uidl, sasl_plain;
+	bool stls, uidl, sasl_plain, pipelining;
 };
 
 static void
@@ -170,6 +172,8 @@ read_caps(struct pop3 *d, struct caps *c)
 			c->stls = true;
 		else if (g_ascii_strcasecmp(cap->cap_name, "UIDL") == 0)
 			c->uidl = true;
+		else if (g_ascii_strcasecmp(cap->cap_name, "PIPELINING") == 0)
+			c->pipelining = true;
 		else if (g_ascii_strcasecmp(cap->cap_name, "SASL") == 0 &&
 		    cap->cap_param != NULL) {
 			for (clistiter *p = clist_begin(cap->cap_param);
@@ -336,6 +340,7 @@ pop3_connect(struct pop3 *d, GError **err)
 	}
 	if (!login(d, &caps, err))
 		goto fail;
+	d->pipelining = caps.pipelining;
 	log_info("%s: logged in to %s:%u (POP3)", d->account, d->host, d->port);
 	return true;
 fail:
@@ -428,11 +433,30 @@ struct item {
 	bool partial;
 };
 
+/* Write the answer text of RETR (or TOP n 0) of it as tmp/NAME, not yet
+ * synced. */
+static bool
+write_one(struct pop3 *d, const struct item *it, const char *text, size_t len,
+    GError **err)
+{
+	const unsigned flags = MAILDIR_CRLF;
+	size_t plen;
+	char *p;
+	bool ok;
+
+	if (!it->partial)
+		return maildir_write_tmp(d->local_store, it->name, text, len,
+		    flags, err);
+	p = partial_text(text, len, it->size, &plen);
+	ok = maildir_write_tmp(d->local_store, it->name, p, plen, flags, err);
+	g_free(p);
+	return ok;
+}
+
 /* RETR (or TOP n 0) it and write it as tmp/NAME, not yet synced. */
 static bool
 retrieve_one(struct pop3 *d, struct item *it, GError **err)
 {
-	const unsigned flags = MAILDIR_CRLF;
 	char *text = NULL;
 	size_t len = 0;
 	bool ok;
@@ -444,20 +468,73 @@ retrieve_one(struct pop3 *d, struct item *it, GError **err)
 		r = mailpop3_retr(d->session, it->index, &text, &len);
 	if (!check(d, r, it->partial ? "TOP" : "RETR", err))
 		return false;
-	if (it->partial) {
-		size_t plen;
-		char *p = partial_text(text, len, it->size, &plen);
-
-		ok = maildir_write_tmp(d->local_store, it->name, p, plen, flags,
-		    err);
-		g_free(p);
+	ok = write_one(d, it, text, len, err);
+	if (it->partial)
 		mailpop3_top_free(text);
-	} else {
-		ok = maildir_write_tmp(d->local_store, it->name, text, len,
-		    flags, err);
+	else
 		mailpop3_retr_free(text);
-	}
 	return ok;
+}
+
+/*
+ * With PIPELINING: every RETR (TOP n 0) of items in one write, then the
+ * answers in order, each written as tmp/NAME, so the server sends the next
+ * message while skua writes this one. Returns how many items, from the
+ * first, were written; after a refusal or a write error the remaining
+ * answers are still read (the session stays in step) and err says what
+ * failed first.
+ */
+static guint
+retrieve_pipelined(struct pop3 *d, GArray *items, GError **err)
+{
+	g_autoptr(GPtrArray) cmds = g_ptr_array_new_with_free_func(g_free);
+	GError *error = NULL;
+	guint written = 0;
+
+	for (guint i = 0; i < items->len; i++) {
+		const struct item *it = &g_array_index(items, struct item, i);
+
+		g_ptr_array_add(cmds,
+		    it->partial ? g_strdup_printf("TOP %u 0", it->index)
+				: g_strdup_printf("RETR %u", it->index));
+	}
+	if (!pop3_pipe_send(d->session, cmds)) {
+		check(d, MAILPOP3_ERROR_STREAM, "RETR", err);
+		return 0;
+	}
+	for (guint i = 0; i < items->len; i++) {
+		const struct item *it = &g_array_index(items, struct item, i);
+		const char *what = it->partial ? "TOP" : "RETR";
+		char why[160];
+		const char *text;
+		size_t len = 0;
+		int st = pop3_pipe_status(d->session, why, sizeof(why));
+
+		if (st < 0) {
+			g_clear_error(&error);
+			check(d, MAILPOP3_ERROR_STREAM, what, err);
+			return written;
+		}
+		if (st == 0) {
+			if (error == NULL)
+				g_set_error(&error, SKUA_ERROR,
+				    SKUA_ERROR_PROTOCOL, "%s: %s %u failed: %s",
+				    d->account, what, it->index,
+				    *why != '\0' ? why : "no response text");
+			continue;
+		}
+		text = pop3_pipe_multiline(d->session, it->size, &len);
+		if (text == NULL) {
+			g_clear_error(&error);
+			check(d, MAILPOP3_ERROR_STREAM, what, err);
+			return written;
+		}
+		if (error == NULL && write_one(d, it, text, len, &error))
+			written++;
+	}
+	if (error != NULL)
+		g_propagate_error(err, error);
+	return written;
 }
 
 /*
@@ -494,12 +571,20 @@ fetch_batch(struct pop3 *d, struct uidl_store *st, const char *server,
 	if (!uidl_store_commit(st, err))
 		return false;
 	names = g_ptr_array_new();
-	for (guint i = 0; i < items->len; i++) {
-		struct item *it = &g_array_index(items, struct item, i);
+	if (d->pipelining) {
+		guint n = retrieve_pipelined(d, items, &error);
 
-		if (!retrieve_one(d, it, &error))
-			break;
-		g_ptr_array_add(names, it->name);
+		for (guint i = 0; i < n; i++)
+			g_ptr_array_add(names,
+			    g_array_index(items, struct item, i).name);
+	} else {
+		for (guint i = 0; i < items->len; i++) {
+			struct item *it = &g_array_index(items, struct item, i);
+
+			if (!retrieve_one(d, it, &error))
+				break;
+			g_ptr_array_add(names, it->name);
+		}
 	}
 	/* What was retrieved is kept even when the batch broke off. */
 	if (names->len > 0 &&
@@ -536,6 +621,91 @@ fail:
 	g_clear_error(&error);
 	g_ptr_array_free(names, TRUE);
 	return false;
+}
+
+/*
+ * A DELE sent by us, not by mailpop3_dele(): mark the message deleted in
+ * libetpan's list as mailpop3_dele() would, so that later loops over the
+ * list skip it.
+ */
+static void
+mark_deleted(struct pop3 *d, unsigned index)
+{
+	carray *tab = d->session->pop3_msg_tab;
+	struct mailpop3_msg_info *info = NULL;
+
+	if (tab == NULL)
+		return;
+	if (index >= 1 && index <= carray_count(tab))
+		info = carray_get(tab, index - 1);
+	if (info == NULL || info->msg_index != index) {
+		info = NULL;
+		for (unsigned i = 0; i < carray_count(tab) && info == NULL;
+		     i++) {
+			struct mailpop3_msg_info *m = carray_get(tab, i);
+
+			if (m != NULL && m->msg_index == index)
+				info = m;
+		}
+	}
+	if (info != NULL && !info->msg_deleted) {
+		info->msg_deleted = TRUE;
+		d->session->pop3_deleted_count++;
+	}
+}
+
+/*
+ * DELE each message of indexes (unsigned), pipelined when the server
+ * allows it; *deleted counts those the server accepted. The first
+ * refusal or a broken connection is an error.
+ */
+static bool
+delete_all(struct pop3 *d, const GArray *indexes, unsigned *deleted,
+    GError **err)
+{
+	g_autoptr(GPtrArray) cmds = NULL;
+	GError *error = NULL;
+
+	if (!d->pipelining || indexes->len < 2) {
+		for (guint i = 0; i < indexes->len; i++) {
+			int r = mailpop3_dele(d->session,
+			    g_array_index(indexes, unsigned, i));
+
+			if (!check(d, r, "DELE", err))
+				return false;
+			(*deleted)++;
+		}
+		return true;
+	}
+	cmds = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < indexes->len; i++)
+		g_ptr_array_add(cmds,
+		    g_strdup_printf("DELE %u",
+			g_array_index(indexes, unsigned, i)));
+	if (!pop3_pipe_send(d->session, cmds))
+		return check(d, MAILPOP3_ERROR_STREAM, "DELE", err);
+	for (guint i = 0; i < indexes->len; i++) {
+		char why[160];
+		int st = pop3_pipe_status(d->session, why, sizeof(why));
+
+		if (st < 0) {
+			g_clear_error(&error);
+			return check(d, MAILPOP3_ERROR_STREAM, "DELE", err);
+		}
+		if (st == 1) {
+			mark_deleted(d, g_array_index(indexes, unsigned, i));
+			(*deleted)++;
+		} else if (error == NULL)
+			g_set_error(&error, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+			    "%s: DELE %u failed: %s", d->account,
+			    g_array_index(indexes, unsigned, i),
+			    *why != '\0' ? why : "no response text");
+	}
+	if (error != NULL) {
+		g_propagate_error(err, error);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -703,16 +873,21 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 		if (!batch_ok)
 			goto out;
 		/* Their files and rows are durable: DELE what is due. */
-		for (guint i = 0; i < items->len; i++) {
-			struct item *it = &g_array_index(items, struct item, i);
+		{
+			g_autoptr(GArray) due =
+			    g_array_new(FALSE, FALSE, sizeof(unsigned));
 
-			if (!delete_due(d, g_hash_table_lookup(rows, it->uidl),
-				now))
-				continue;
-			r = mailpop3_dele(d->session, it->index);
-			if (!check(d, r, "DELE", err))
+			for (guint i = 0; i < items->len; i++) {
+				struct item *it =
+				    &g_array_index(items, struct item, i);
+
+				if (delete_due(d,
+					g_hash_table_lookup(rows, it->uidl),
+					now))
+					g_array_append_val(due, it->index);
+			}
+			if (!delete_all(d, due, &deleted, err))
 				goto out;
-			deleted++;
 		}
 	}
 	/* Messages downloaded by an earlier run whose time has come. */
