@@ -598,6 +598,8 @@ on_submitted(const struct reply *reply, void *data)
 
 	if (!reply_is_terminal(reply))
 		return;
+	if (job->acc->send_id == reply->request_id)
+		job->acc->send_id = 0;
 	unlink(job->submit_path);
 	g_clear_pointer(&job->submit_path, g_free);
 	switch (reply->kind) {
@@ -761,7 +763,17 @@ core_send(struct core *core, struct account *acc, struct draft *draft,
 	req->path = g_strdup(job->submit_path);
 	req->sender = g_steal_pointer(&sender);
 	req->recipients = g_steal_pointer(&rcpts);
-	worker_post(w, req, on_submitted, job);
+	acc->send_id = worker_post(w, req, on_submitted, job);
+}
+
+bool
+core_send_cancel(struct core *core, struct account *acc)
+{
+	(void)core;
+	if (acc->send_worker == NULL || acc->send_id == 0)
+		return false;
+	worker_cancel(acc->send_worker, acc->send_id);
+	return true;
 }
 
 void
