@@ -138,6 +138,15 @@ tap_like "$(inspect "$(newest "$(maildir_of bob)")")" '^subject=over smtps$' \
 	"smtps: it is the one sent"
 tap_is "$(mailbox_count alice Sent)" 2 "smtps: its copy in Sent"
 
+# A Sent copy that fails is said, and the send still succeeds.
+write_rc norecord "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
+	"smtps://127.0.0.1:$PORT_SUBMISSIONS" 'set record = "No Such Folder"'
+send norecord -s "record missing" -- bob@example.org
+tap_is "$rc" 0 "a failing Sent copy: still exit 0 (the message went)"
+tap_like "$err" '^skua: norecord: sent, but the copy to norecord/No Such Folder failed: ' \
+	"a failing Sent copy: said on stderr"
+tap_is "$(mailbox_count bob INBOX)" 3 "a failing Sent copy: bob has the message"
+
 # --- the sendmail option -------------------------------------------------------
 cat >"$E2E_TMP/fake-sendmail" <<EOF
 #!/bin/sh
