@@ -303,13 +303,14 @@ test_addresses(void)
 	char *sender;
 
 	d->from = g_strdup("Me <me@example.org>");
-	d->to = g_strdup("A <a@example.org>, b@example.org");
+	d->to = g_strdup("A <a@example.org>, b@localhost");
 	d->cc = g_strdup("team: c@example.org, d@example.org;");
 	d->bcc = g_strdup("e@example.org");
 	r = draft_recipients(d, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(r->len, ==, 5);
 	g_assert_cmpstr(r->pdata[0], ==, "a@example.org");
+	g_assert_cmpstr(r->pdata[1], ==, "b@localhost");
 	g_assert_cmpstr(r->pdata[2], ==, "c@example.org");
 	g_assert_cmpstr(r->pdata[4], ==, "e@example.org");
 	g_ptr_array_unref(r);
