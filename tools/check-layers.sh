@@ -11,10 +11,10 @@ allowed() {
 	app) echo "app cmd ui core backend net mime store send config util" ;;
 	cmd) echo "cmd ui core backend config mime util" ;;
 	ui) echo "ui core backend/types.h config mime util" ;;
-	core) echo "core backend store config util" ;;
+	core) echo "core backend store config mime util" ;;
 	backend) echo "backend util" ;;
 	backend/*) echo "backend net mime store util backend/maildir" ;;
-	send) echo "send net mime util" ;;
+	send) echo "send backend net mime util" ;;
 	net | mime | store | config) echo "$1 util" ;;
 	util) echo "util" ;;
 	*) echo "" ;;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <glib-unix.h>
 #include <libintl.h>
 #include <locale.h>
 #include <stdio.h>
@@ -17,12 +18,17 @@
 #include "backend/imap/imap.h"
 #include "backend/maildir/maildir.h"
 #include "backend/pop3/pop3.h"
+#include "backend/worker.h"
 #include "config/config.h"
 #include "core/core.h"
+#include "core/send.h"
+#include "mime/compose.h"
 #include "mime/mime.h"
 #include "net/net.h"
+#include "send/smtp.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/path.h"
 
@@ -34,6 +40,9 @@ struct args {
 	GPtrArray *exec;    /* -e, in order (borrowed argv strings) */
 	const char *log;    /* -d */
 	bool fetch;	    /* --fetch */
+	/* -s: send without the interface. */
+	const char *subject;
+	GPtrArray *cc, *bcc, *attach, *to; /* borrowed argv strings */
 };
 
 static void
@@ -44,6 +53,8 @@ usage(FILE *f)
 	      "logfile]\n"
 	      "       skua --fetch [-F rcfile] [-f pops://...] [-e "
 	      "command]...\n"
+	      "       skua -s subject [-c cc] [-b bcc] [-a file... --] "
+	      "addr... < body\n"
 	      "       skua -v | -h\n"
 	      "\n"
 	      "  -F rcfile   read this rc file instead of %s\n"
@@ -54,6 +65,9 @@ usage(FILE *f)
 	      "  --fetch     download new mail of the POP3 accounts (or of "
 	      "-f)\n"
 	      "              without the interface, print a summary, exit\n"
+	      "  -s subject  send the message on stdin to addr... and exit\n"
+	      "              (-c cc, -b bcc: more recipients, repeatable;\n"
+	      "              -a attaches the files up to --)\n"
 	      "  -v          print the version of skua and of its libraries\n"
 	      "  -h          print this help\n"),
 	    "$XDG_CONFIG_HOME/skua/skuarc");
@@ -87,9 +101,26 @@ parse_args(int argc, char **argv, struct args *args)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:e:F:f:hv", longopts, NULL)) !=
-	    -1) {
+	while ((c = getopt_long(argc, argv, "+:a:b:c:d:e:F:f:hs:v", longopts,
+		    NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			/* mutt's -a file... --: the files up to "--". */
+			g_ptr_array_add(args->attach, optarg);
+			while (optind < argc && strcmp(argv[optind], "--") != 0)
+				g_ptr_array_add(args->attach, argv[optind++]);
+			if (optind < argc)
+				optind++;
+			break;
+		case 'b':
+			g_ptr_array_add(args->bcc, optarg);
+			break;
+		case 'c':
+			g_ptr_array_add(args->cc, optarg);
+			break;
+		case 's':
+			args->subject = optarg;
+			break;
 		case 'd':
 			args->log = optarg;
 			break;
@@ -130,6 +161,20 @@ parse_args(int argc, char **argv, struct args *args)
 				    argv[optind - 1]);
 			return EXIT_FAILURE;
 		}
+	}
+	if (args->subject != NULL) {
+		while (optind < argc)
+			g_ptr_array_add(args->to, argv[optind++]);
+		if (args->to->len == 0) {
+			fprintf(stderr,
+			    _("skua: -s: no recipient; try 'skua -h'\n"));
+			return EXIT_FAILURE;
+		}
+	} else if (args->cc->len > 0 || args->bcc->len > 0 ||
+	    args->attach->len > 0) {
+		fprintf(stderr,
+		    _("skua: -a, -b and -c go with -s; try 'skua -h'\n"));
+		return EXIT_FAILURE;
 	}
 	if (optind < argc) {
 		fprintf(stderr,
@@ -217,6 +262,139 @@ fetch_all(struct core *core, bool only_first)
 	return status;
 }
 
+/* The addresses of list joined with ", "; NULL when empty. */
+static char *
+join_addresses(const GPtrArray *list)
+{
+	GString *s;
+
+	if (list->len == 0)
+		return NULL;
+	s = g_string_new(NULL);
+	for (guint i = 0; i < list->len; i++) {
+		if (i > 0)
+			g_string_append(s, ", ");
+		g_string_append(s, list->pdata[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* The body for -s: all of stdin, as UTF-8. NULL with err on a read error. */
+static char *
+read_stdin(GError **err)
+{
+	GString *s = g_string_new(NULL);
+	char buf[8192];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		g_string_append_len(s, buf, (gssize)n);
+	if (ferror(stdin)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot read the message from standard input");
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	if (!g_utf8_validate(s->str, (gssize)s->len, NULL)) {
+		/* Not UTF-8: taken as Latin-1 rather than refused. */
+		char *u = g_convert(s->str, (gssize)s->len, "UTF-8",
+		    "ISO-8859-1", NULL, NULL, NULL);
+
+		g_string_free(s, TRUE);
+		return u != NULL ? u : g_strdup("");
+	}
+	return g_string_free(s, FALSE);
+}
+
+struct batch_send {
+	bool done, ok;
+	char *error, *kept_as;
+};
+
+static void
+on_batch_sent(struct core *core, struct account *acc, bool ok,
+    const char *error, const char *kept_as, void *data)
+{
+	struct batch_send *b = data;
+
+	(void)core;
+	(void)acc;
+	b->done = true;
+	b->ok = ok;
+	b->error = g_strdup(error);
+	b->kept_as = g_strdup(kept_as);
+}
+
+static gboolean
+on_batch_replies(gint fd, GIOCondition cond, gpointer data)
+{
+	(void)fd;
+	(void)cond;
+	reply_queue_dispatch(((struct core *)data)->rq);
+	return G_SOURCE_CONTINUE;
+}
+
+/*
+ * skua -s: the message on stdin to the addresses, from the first account
+ * (-f's when given), sent, copied to Sent, and kept as a draft when the
+ * send fails. Returns the exit status; a failure is one line on stderr.
+ */
+static int
+send_batch(struct core *core, const struct args *args)
+{
+	struct batch_send b = { 0 };
+	g_autoptr(GError) error = NULL;
+	struct account *acc;
+	struct draft *d;
+	guint source;
+
+	if (core->accounts->len == 0) {
+		fprintf(stderr,
+		    _("skua: -s: no account to send from (give -f or an "
+		      "account block with smtp_url)\n"));
+		return EXIT_FAILURE;
+	}
+	acc = core->accounts->pdata[0];
+	d = draft_new();
+	d->body = read_stdin(&error);
+	if (d->body == NULL) {
+		fprintf(stderr, "skua: %s\n", error->message);
+		draft_free(d);
+		return EXIT_FAILURE;
+	}
+	d->subject = g_strdup(args->subject);
+	d->to = join_addresses(args->to);
+	d->cc = join_addresses(args->cc);
+	d->bcc = join_addresses(args->bcc);
+	if (args->attach->len > 0) {
+		d->attachments = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)draft_attachment_free);
+		for (guint i = 0; i < args->attach->len; i++)
+			g_ptr_array_add(d->attachments,
+			    draft_attachment_new(args->attach->pdata[i]));
+	}
+	source = g_unix_fd_add(reply_queue_fd(core->rq), G_IO_IN,
+	    on_batch_replies, core);
+	core_send(core, acc, d, on_batch_sent, &b);
+	while (!b.done)
+		g_main_context_iteration(NULL, TRUE);
+	g_source_remove(source);
+	if (b.ok && core->notice != NULL)
+		/* Sent, but something to know: a Sent copy that failed. */
+		fprintf(stderr, "skua: %s\n", core->notice);
+	if (!b.ok) {
+		if (b.kept_as != NULL)
+			fprintf(stderr,
+			    _("skua: %s; the message is kept in %s\n"), b.error,
+			    b.kept_as);
+		else
+			fprintf(stderr, "skua: %s\n", b.error);
+	}
+	g_free(b.error);
+	g_free(b.kept_as);
+	return b.ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -230,6 +408,10 @@ main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 	args.exec = g_ptr_array_new();
+	args.cc = g_ptr_array_new();
+	args.bcc = g_ptr_array_new();
+	args.attach = g_ptr_array_new();
+	args.to = g_ptr_array_new();
 	status = parse_args(argc, argv, &args);
 	if (status >= 0)
 		goto out;
@@ -251,6 +433,9 @@ main(int argc, char **argv)
 	backend_register("pop", pop3_backend_new);
 	backend_register("pops", pop3_backend_new);
 	backend_register("maildir", maildir_backend_new);
+	backend_register("smtp", smtp_backend_new);
+	backend_register("smtps", smtp_backend_new);
+	backend_register("sendmail", sendmail_backend_new);
 
 	cfg = load_config(&args, &error);
 	if (cfg == NULL) {
@@ -267,6 +452,10 @@ main(int argc, char **argv)
 
 	if (args.fetch) {
 		status = fetch_all(core, args.folder != NULL);
+		goto out_errors;
+	}
+	if (args.subject != NULL) {
+		status = send_batch(core, &args);
 		goto out_errors;
 	}
 	status = loop_run(core, &error);
@@ -286,5 +475,9 @@ out:
 	log_info("skua exiting with status %d", status);
 	log_close();
 	g_ptr_array_free(args.exec, TRUE);
+	g_ptr_array_free(args.cc, TRUE);
+	g_ptr_array_free(args.bcc, TRUE);
+	g_ptr_array_free(args.attach, TRUE);
+	g_ptr_array_free(args.to, TRUE);
 	return status;
 }

@@ -27,6 +27,9 @@ request_free(struct request *req)
 	g_free(req->encoding);
 	g_free(req->path);
 	g_free(req->target);
+	g_free(req->sender);
+	if (req->recipients != NULL)
+		g_ptr_array_unref(req->recipients);
 	if (req->uids != NULL)
 		g_array_unref(req->uids);
 	g_free(req);

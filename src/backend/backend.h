@@ -111,6 +111,13 @@ struct backend_ops {
 	 * of the new ones), delete on the server what is due.
 	 */
 	backend_op *fetch_new;
+	/*
+	 * May be NULL. Sending drivers (send/): submit the message in the
+	 * file req->path from req->sender to every address of
+	 * req->recipients; it fails, naming the address, when one is
+	 * refused, and nothing is sent then.
+	 */
+	backend_op *submit;
 };
 
 /* How to reach a server: made by core from the account's options. */
@@ -146,6 +153,9 @@ struct backend_params {
 	bool pop_delete;	 /* DELE what was downloaded */
 	long pop_keep_days;	 /* with pop_delete: after N days; 0: at once */
 	long pop_max_size;	 /* bytes; larger: header only; 0: no limit */
+	/* Sending by a command (the sendmail option): the user's own rc
+	 * text, split into argv like a shell word list. */
+	const char *sendmail;
 };
 
 /* A driver instance: drivers embed or extend it through data. */

@@ -27,6 +27,7 @@ enum request_kind {
 	REQ_MOVE,	   /* move uids of folder to target */
 	REQ_APPEND,	   /* add the message in path to folder */
 	REQ_FETCH_NEW,	   /* POP3: download new mail into the local store */
+	REQ_SUBMIT,	   /* send the message in path to recipients */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -70,6 +71,11 @@ struct request {
 	bool plain_expunge;
 	/* MOVE: clear \Deleted before moving (a move to the trash). */
 	bool undelete;
+	/* SUBMIT: the envelope's sender and its recipients (char *, bare
+	 * addresses; owned, freed with the request). The message is in
+	 * path. */
+	char *sender;
+	GPtrArray *recipients;
 };
 
 enum msg_flag {

@@ -311,6 +311,11 @@ run_request(struct worker *w, struct request *req)
 		    offsetof(struct backend_ops, fetch_new) + sizeof(void *))
 			op = ops->fetch_new;
 		break;
+	case REQ_SUBMIT:
+		if (ops->size >=
+		    offsetof(struct backend_ops, submit) + sizeof(void *))
+			op = ops->submit;
+		break;
 	case REQ_QUIT:
 		g_assert_not_reached();
 	}

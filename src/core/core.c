@@ -34,6 +34,8 @@ account_free(struct account *acc)
 		worker_free(acc->fill_workers[k]);
 	worker_free(acc->worker);
 	worker_free(acc->pop_worker);
+	worker_free(acc->send_worker);
+	worker_free(acc->copy_worker);
 	if (acc->folders != NULL)
 		g_ptr_array_unref(acc->folders);
 	g_free(acc->name);

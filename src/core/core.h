@@ -80,6 +80,14 @@ struct account {
 	int64_t fetch_ended;   /* monotonic µs of the last end; 0: never */
 	int64_t fetch_shown;   /* monotonic µs of the last progress shown */
 	uint64_t fetch_done;   /* messages delivered by the fetch under way */
+	/*
+	 * Sending (core/send.c): the SMTP or sendmail driver's worker, and
+	 * an IMAP connection for the Sent and Drafts copies; NULL until
+	 * first used.
+	 */
+	struct worker *send_worker;
+	struct worker *copy_worker;
+	uint64_t send_id; /* the submission under way (core_send_cancel) */
 };
 
 /* Called when the model changed and views should redraw. */
