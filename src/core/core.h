@@ -80,6 +80,10 @@ struct account {
 	int64_t fetch_ended;   /* monotonic µs of the last end; 0: never */
 	int64_t fetch_shown;   /* monotonic µs of the last progress shown */
 	uint64_t fetch_done;   /* messages delivered by the fetch under way */
+	/* IMAP: the folder counts asked for again on a timer (core/live.c). */
+	int64_t stats_at;   /* monotonic µs of the last answer; 0: none */
+	int64_t stats_soon; /* ask before the interval, at this time; 0 */
+	bool stats_busy;    /* a count request is under way */
 };
 
 /* Called when the model changed and views should redraw. */
