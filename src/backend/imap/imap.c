@@ -74,6 +74,7 @@ struct imap {
 	bool flags_resync; /* an unsolicited FETCH we could not place */
 	struct folder_update *news; /* NULL: nothing yet */
 	int wake_fd;		    /* eventfd: written by imap_wake() */
+	bool idle_refused; /* IDLE offered but refused: poll with NOOP */
 };
 
 static void absorb_untagged(struct imap *d);
@@ -2601,10 +2602,16 @@ imap_idle(struct backend *be, const struct request *req,
 		ok = true;
 		goto out;
 	}
-	if (mailimap_has_idle(d->session)) {
+	if (mailimap_has_idle(d->session) && !d->idle_refused) {
 		int64_t t0;
 
 		r = mailimap_idle(d->session);
+		/* Anything but a continuation (NO, BAD): NOOPs from now on. */
+		if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_ERROR_STREAM) {
+			log_info("%s: IDLE refused (%s): polling with NOOP",
+			    d->account, server_text(d));
+			d->idle_refused = true;
+		}
 		if (!check(d, r, "IDLE", err))
 			goto out;
 		ready = net_wait_readable(d->session->imap_stream, d->wake_fd,
