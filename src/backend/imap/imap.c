@@ -75,6 +75,9 @@ struct imap {
 	struct folder_update *news; /* NULL: nothing yet */
 	int wake_fd;		    /* eventfd: written by imap_wake() */
 	bool idle_refused; /* IDLE offered but refused: poll with NOOP */
+	/* FETCH FLAGS by number alone seen by a fetch's handler (uid is
+	 * the sequence number), placed once the command's EXPUNGEs are. */
+	GArray *seq_flags;
 };
 
 static void absorb_untagged(struct imap *d);
@@ -1183,10 +1186,14 @@ unsolicited_flags(struct imap *d, const struct mailimap_msg_att *att,
 	    strcmp(d->selected, d->seq_folder) != 0 ||
 	    !att_uid_flags(att, &uid, &flags))
 		return;
-	if (uid == 0)
-		uid = seqmap_uid(d->seq, att->att_number);
-	if (uid != 0)
+	if (uid != 0) {
 		news_flags(d, uid, flags);
+	} else {
+		/* EXPUNGEs of the same reply may renumber it: later. */
+		struct uid_flags uf = { att->att_number, flags };
+
+		g_array_append_val(d->seq_flags, uf);
+	}
 }
 
 /* libetpan calls this for each FETCH response; msg_att is freed after. */
@@ -2323,11 +2330,11 @@ absorb_untagged(struct imap *d)
 	bool expunged = false;
 
 	if (d->session == NULL || d->seq == NULL || d->selected == NULL ||
-	    d->seq_resync || strcmp(d->selected, d->seq_folder) != 0)
+	    d->seq_resync || strcmp(d->selected, d->seq_folder) != 0 ||
+	    (ri = d->session->imap_response_info) == NULL) {
+		g_array_set_size(d->seq_flags, 0);
 		return;
-	ri = d->session->imap_response_info;
-	if (ri == NULL)
-		return;
+	}
 	/* Each EXPUNGE renumbers the messages after it, in order. */
 	while (ri->rsp_expunged != NULL &&
 	    (it = clist_begin(ri->rsp_expunged)) != NULL) {
@@ -2362,6 +2369,18 @@ absorb_untagged(struct imap *d)
 		mailimap_msg_att_free(att);
 		clist_delete(ri->rsp_fetch_list, it);
 	}
+	/* Those a fetch's handler saw, by number alone: the same rule. */
+	for (guint i = 0; i < d->seq_flags->len; i++) {
+		const struct uid_flags *sf =
+		    &g_array_index(d->seq_flags, struct uid_flags, i);
+		uint32_t uid = expunged ? 0 : seqmap_uid(d->seq, sf->uid);
+
+		if (uid != 0)
+			news_flags(d, uid, sf->flags);
+		else
+			d->flags_resync = true;
+	}
+	g_array_set_size(d->seq_flags, 0);
 	if (d->session->imap_selection_info != NULL) {
 		uint32_t exists = d->session->imap_selection_info->sel_exists;
 
@@ -2674,6 +2693,7 @@ imap_free(struct backend *be)
 	disconnect(d);
 	net_cancel_free(d->cancel);
 	close(d->wake_fd);
+	g_array_unref(d->seq_flags);
 	g_free(d->seq_folder);
 	if (d->seq != NULL)
 		g_array_unref(d->seq);
@@ -2738,6 +2758,7 @@ imap_backend_new(const struct backend_params *p)
 	d->verify = p->verify;
 	d->timeout = p->timeout > 0 ? p->timeout : 30;
 	d->cancel = net_cancel_new();
+	d->seq_flags = g_array_new(FALSE, FALSE, sizeof(struct uid_flags));
 	d->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (d->wake_fd < 0)
 		g_error("eventfd: %s", g_strerror(errno));
