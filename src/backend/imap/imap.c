@@ -1016,6 +1016,9 @@ sort:
 static void
 watch_reset(struct imap *d, const GArray *uids, uint32_t uidvalidity)
 {
+	/* News of the folder kept live before are of no use now. */
+	if (d->news != NULL && g_strcmp0(d->news->folder, d->selected) != 0)
+		g_clear_pointer(&d->news, folder_update_free);
 	g_free(d->seq_folder);
 	d->seq_folder = g_strdup(d->selected);
 	if (d->seq != NULL)
