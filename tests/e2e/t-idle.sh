@@ -80,7 +80,8 @@ wait_log() {
 	echo "no line matching '$1' in the log"
 	return 1
 }
-tap_check "the main connection IDLEs on the INBOX" wait_log 'C: [^ ]+ IDLE'
+tap_check "the main connection IDLEs on the INBOX" \
+	wait_log '\[mail\] trace: C: [^ ]+ IDLE'
 
 deliver INBOX six
 tap_check "a message delivered meanwhile appears without a key" \
@@ -127,13 +128,19 @@ tap_check "the cursor stayed on its message, which a key opens at once" \
 	tmux_wait_for live 'Subject: msg four' "$((3 * scale))"
 tap_check "a key during IDLE: DONE answered" \
 	wait_log 'IDLE woken; DONE answered in [0-9.]+ ms'
-worst=$(sed -n 's/.*IDLE woken; DONE answered in \([0-9.]*\) ms.*/\1/p' \
-	"$E2E_TMP/live.log" | sort -n | tail -1)
-tap_diag "IDLE ended for a request in at most $worst ms"
-if awk -v w="$worst" -v s="$scale" 'BEGIN { exit !(w < 100 * s) }'; then
-	tap_ok "a request waits at most a few ms on IDLE ($worst ms)"
+# DONE's delays: the median is the rule, the worst must stay well below
+# what a user notices even on a loaded machine.
+delays=$(sed -n 's/.*IDLE woken; DONE answered in \([0-9.]*\) ms.*/\1/p' \
+	"$E2E_TMP/live.log" | sort -n)
+median=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$delays")
+worst=$(tail -1 <<<"$delays")
+tap_diag "IDLE ended for a request: median $median ms, worst $worst ms" \
+	"($(wc -l <<<"$delays") requests)"
+if awk -v m="$median" -v w="$worst" -v s="$scale" \
+	'BEGIN { exit !(m < 20 * s && w < 200 * s) }'; then
+	tap_ok "a request waits a few ms on IDLE (median $median ms)"
 else
-	tap_fail "a request waits at most a few ms on IDLE" "$worst ms"
+	tap_fail "a request waits a few ms on IDLE" "median $median ms, worst $worst ms"
 fi
 tmux_send live q
 tmux_wait_for live 'INBOX \[Msgs:5' 10 >/dev/null
@@ -146,12 +153,20 @@ tap_check "... announced with the folder" \
 
 # With a period of 2 s, IDLE was started again and again.
 sleep 3
-idles=$(grep -Ec 'C: [^ ]+ IDLE' "$E2E_TMP/live.log" || true)
+idles=$(grep -Ec '\[mail\] trace: C: [^ ]+ IDLE' "$E2E_TMP/live.log" || true)
 if [ "$idles" -ge 3 ]; then
 	tap_ok "IDLE is restarted after its period ($idles IDLEs)"
 else
 	tap_fail "IDLE is restarted after its period" "$idles IDLE commands"
 fi
+if grep -Eq '\(fill [0-9]+\)\] trace: C: [^ ]+ (IDLE|SELECT)' "$E2E_TMP/live.log"; then
+	tap_fail "the fill connections never IDLE nor SELECT" \
+		"$(grep -E '\(fill [0-9]+\)\] trace: C: [^ ]+ (IDLE|SELECT)' "$E2E_TMP/live.log")"
+else
+	tap_ok "the fill connections never IDLE nor SELECT"
+fi
+tap_like "$(grep -Ec '\(fill [0-9]+\)\] trace: C: [^ ]+ STATUS' "$E2E_TMP/live.log" || true)" \
+	'^[1-9]' "the folder counts are asked on a fill connection"
 tmux_send live q
 tap_is "$(tmux_wait_exit live 10)" 0 "skua quits cleanly"
 
