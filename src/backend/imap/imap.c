@@ -44,6 +44,8 @@
 #define IDLE_PERIOD_DEFAULT (25 * 60)
 /* SKUA_IDLE_PERIOD (seconds, for tests) read once by imap_init(). */
 static int idle_period = IDLE_PERIOD_DEFAULT;
+/* The connection waits this long for a next request before IDLE. */
+#define IDLE_GRACE_MS 20
 
 struct imap {
 	/* Copies of the connection parameters. */
@@ -2559,13 +2561,21 @@ news_flush(struct imap *d, struct reply_sink *sink)
 	d->news = NULL;
 }
 
-/* Whether imap_wake() was called (without consuming it). */
+/*
+ * Whether imap_wake() is called within ms milliseconds (without consuming
+ * it): a request that follows another at once (the screen's next window)
+ * then costs no IDLE and DONE.
+ */
 static bool
-woken(const struct imap *d)
+woken(const struct imap *d, int ms)
 {
 	struct pollfd p = { .fd = d->wake_fd, .events = POLLIN };
+	int n;
 
-	return poll(&p, 1, 0) > 0;
+	do
+		n = poll(&p, 1, ms);
+	while (n < 0 && errno == EINTR);
+	return n > 0;
 }
 
 static void
@@ -2620,7 +2630,7 @@ imap_idle(struct backend *be, const struct request *req,
 	if (!watch_sync(d, err))
 		goto out;
 	news_flush(d, sink);
-	if (woken(d)) {
+	if (woken(d, IDLE_GRACE_MS)) {
 		ok = true;
 		goto out;
 	}
