@@ -604,7 +604,8 @@ worker_free(struct worker *w)
 	 * on the network.
 	 */
 	g_mutex_lock(&w->lock);
-	if (w->running != 0 &&
+	/* Keeping a folder live counts: a DONE may wait on a dead server. */
+	if ((w->running != 0 || w->idling) &&
 	    w->be->ops->size >=
 		offsetof(struct backend_ops, interrupt) + sizeof(void *) &&
 	    w->be->ops->interrupt != NULL)

@@ -69,9 +69,9 @@ void worker_set_idle(struct worker *w, const char *folder, unsigned poll);
 /* Drop the callbacks of w's unanswered requests whose data is data. */
 void worker_forget(struct worker *w, void *data);
 /*
- * Stop the thread after the request it runs, which the driver's interrupt
- * op (when it has one) makes fail at once (the queue is answered
- * CANCELLED), and free it with its driver. Callbacks of requests still
+ * Stop the thread after the request it runs (or the idle op), which the
+ * driver's interrupt op (when it has one) makes fail at once (the queue is
+ * answered CANCELLED), and free it with its driver. Callbacks of requests still
  * unanswered are dropped.
  */
 void worker_free(struct worker *w);
