@@ -27,6 +27,7 @@
 #include "config/config.h"
 #include "config/options.h"
 #include "core/core.h"
+#include "core/live.h"
 #include "ui/ui.h"
 #include "util/log.h"
 
@@ -186,6 +187,7 @@ on_tick(gpointer data)
 	ui_message_expire(
 	    (int)opt_number(loop->core->cfg->global, "message_timeout"));
 	core_fetch_tick(loop->core);
+	core_live_tick(loop->core);
 	return G_SOURCE_CONTINUE;
 }
 

@@ -163,9 +163,44 @@ reply_free(struct reply *reply)
 	if (reply->envelopes != NULL)
 		g_ptr_array_unref(reply->envelopes);
 	message_text_free(reply->message);
+	folder_update_free(reply->update);
 	g_free(reply->fingerprint);
 	g_free(reply->account);
 	g_free(reply);
+}
+
+struct folder_update *
+folder_update_new(const char *folder, uint32_t uidvalidity)
+{
+	struct folder_update *u = g_new0(struct folder_update, 1);
+
+	u->folder = g_strdup(folder);
+	u->uidvalidity = uidvalidity;
+	u->added = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	u->added_flags = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	u->expunged = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	u->flags = g_array_new(FALSE, FALSE, sizeof(struct uid_flags));
+	return u;
+}
+
+bool
+folder_update_empty(const struct folder_update *u)
+{
+	return u->added->len == 0 && u->expunged->len == 0 &&
+	    u->flags->len == 0 && !u->reload;
+}
+
+void
+folder_update_free(struct folder_update *u)
+{
+	if (u == NULL)
+		return;
+	g_free(u->folder);
+	g_array_unref(u->added);
+	g_array_unref(u->added_flags);
+	g_array_unref(u->expunged);
+	g_array_unref(u->flags);
+	g_free(u);
 }
 
 bool

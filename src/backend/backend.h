@@ -51,6 +51,9 @@ void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
 struct message_text;
 void sink_message(struct reply_sink *sink, struct message_text *message);
 bool sink_cancelled(struct reply_sink *sink);
+/* REQ_IDLE: news of the folder kept live (ownership of u moves). */
+struct folder_update;
+void sink_update(struct reply_sink *sink, struct folder_update *u);
 /*
  * The server's certificate was refused: its SHA-256 ("AB:CD:...") goes with
  * the op's error reply (struct reply's fingerprint).
@@ -118,6 +121,22 @@ struct backend_ops {
 	 * refused, and nothing is sent then.
 	 */
 	backend_op *submit;
+	/*
+	 * May be NULL. REQ_IDLE, run by the worker while no request waits:
+	 * keep req->folder selected and live (IDLE when the server offers
+	 * it, else a NOOP every req->poll seconds), telling what changes
+	 * through sink_update(), until wake() is called; then return within
+	 * a few milliseconds with the connection ready for the next request.
+	 * It may also return by itself (to restart IDLE before the server's
+	 * timeout): the worker calls it again while nothing waits.
+	 */
+	backend_op *idle;
+	/*
+	 * May be NULL (then idle is never called). Called from ANOTHER
+	 * thread: make a running or coming idle op return soon, keeping the
+	 * session. Must not block.
+	 */
+	void (*wake)(struct backend *be);
 };
 
 /* How to reach a server: made by core from the account's options. */

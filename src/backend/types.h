@@ -29,6 +29,10 @@ enum request_kind {
 	REQ_FETCH_NEW,	   /* POP3: download new mail into the local store */
 	REQ_SUBMIT,	   /* send the message in path to recipients */
 	REQ_QUIT,	   /* internal: ends the worker thread */
+	/* internal: made by the worker while its queue is empty (see
+	 * worker_set_idle()): keep folder live (IDLE, else NOOP every poll
+	 * seconds) until a request comes; news go out as REPLY_UNSOLICITED */
+	REQ_IDLE,
 };
 
 /* Orders the server may be asked for (display order of the UID list). */
@@ -76,6 +80,8 @@ struct request {
 	 * path. */
 	char *sender;
 	GPtrArray *recipients;
+	/* IDLE: seconds between NOOPs when the server has no IDLE. */
+	unsigned poll;
 };
 
 enum msg_flag {
@@ -215,6 +221,34 @@ struct folder_state {
 
 void folder_state_free(struct folder_state *fs);
 
+/* A message's flags as the server says they are now. */
+struct uid_flags {
+	uint32_t uid;
+	uint32_t flags; /* enum msg_flag */
+};
+
+/*
+ * What another client (or the server) changed in the folder a worker
+ * keeps live (REQ_IDLE), told without being asked: REPLY_UNSOLICITED.
+ */
+struct folder_update {
+	char *folder;	      /* the server name of the folder */
+	uint32_t uidvalidity; /* of the UIDs below */
+	GArray *added;	      /* uint32_t: new messages, ascending UIDs */
+	GArray *added_flags;  /* uint32_t: the flags of each of added */
+	GArray *expunged;     /* uint32_t: UIDs gone from the folder */
+	GArray *flags;	      /* struct uid_flags: flags changed */
+	/* UIDVALIDITY changed: the UIDs known mean other messages now,
+	 * the folder must be opened again. */
+	bool reload;
+};
+
+struct folder_update *folder_update_new(const char *folder,
+    uint32_t uidvalidity);
+/* Whether u tells nothing. */
+bool folder_update_empty(const struct folder_update *u);
+void folder_update_free(struct folder_update *u);
+
 enum reply_kind {
 	/* Terminal: every request gets exactly one of these. */
 	REPLY_DONE,
@@ -229,6 +263,7 @@ enum reply_kind {
 	REPLY_MESSAGE,	 /* message is set */
 	/* Unrequested (request_id 0): a small closed set of model deltas. */
 	REPLY_EVENT,
+	REPLY_UNSOLICITED, /* update is set (request_id 0) */
 };
 
 enum event_kind {
@@ -246,6 +281,7 @@ struct reply {
 	GPtrArray *envelopes;	      /* struct envelope *; REPLY_ENVELOPES */
 	struct message_text *message; /* REPLY_MESSAGE */
 	enum event_kind event;	      /* REPLY_EVENT */
+	struct folder_update *update; /* REPLY_UNSOLICITED */
 	/*
 	 * REPLY_ERROR with SKUA_ERROR_TLS_VERIFY: the SHA-256 of the refused
 	 * certificate ("AB:CD:..."), so the user can be asked to trust it;

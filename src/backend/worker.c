@@ -48,7 +48,16 @@ struct worker {
 	GMutex lock;
 	GHashTable *cancelled; /* uint64_t ids, under lock */
 	uint64_t running;      /* id of the request being run, under lock */
+	/* worker_set_idle(), under lock: the folder kept live while the
+	 * queue is empty (NULL: none), and whether the idle op runs now. */
+	char *idle_folder;
+	unsigned idle_poll;
+	bool idling;
+	int64_t idle_retry; /* no idle before this (monotonic µs), under lock */
 };
+
+/* After a failed idle op (the server is gone), wait this long to retry. */
+#define IDLE_RETRY_USEC (30 * G_USEC_PER_SEC)
 
 struct reply_queue *
 reply_queue_new(void)
@@ -126,7 +135,8 @@ reply_queue_dispatch(struct reply_queue *rq)
 		log_error("reply queue: read: %s", g_strerror(errno));
 	while ((reply = g_async_queue_try_pop(rq->queue)) != NULL) {
 		n++;
-		if (reply->kind == REPLY_EVENT) {
+		if (reply->kind == REPLY_EVENT ||
+		    reply->kind == REPLY_UNSOLICITED) {
 			if (rq->event_cb != NULL)
 				rq->event_cb(reply, rq->event_data);
 		} else {
@@ -234,6 +244,15 @@ is_cancelled(struct worker *w, uint64_t id)
 	return yes;
 }
 
+void
+sink_update(struct reply_sink *sink, struct folder_update *u)
+{
+	struct reply *reply = reply_new(sink->worker, 0, REPLY_UNSOLICITED);
+
+	reply->update = u;
+	reply_push(sink->worker->rq, reply);
+}
+
 bool
 sink_cancelled(struct reply_sink *sink)
 {
@@ -317,6 +336,7 @@ run_request(struct worker *w, struct request *req)
 			op = ops->submit;
 		break;
 	case REQ_QUIT:
+	case REQ_IDLE:
 		g_assert_not_reached();
 	}
 	if (is_cancelled(w, req->id)) {
@@ -360,6 +380,92 @@ run_request(struct worker *w, struct request *req)
 	reply_push(w->rq, reply);
 }
 
+/* Whether the driver can keep a folder live (the ops at the end exist). */
+static bool
+can_idle(const struct backend *be)
+{
+	const struct backend_ops *ops = be->ops;
+
+	return ops->size >=
+	    offsetof(struct backend_ops, wake) + sizeof(void *) &&
+	    ops->idle != NULL && ops->wake != NULL;
+}
+
+/* Under w->lock: make an idle op that runs (or is about to) return. */
+static void
+wake_idle(struct worker *w)
+{
+	if (w->idling)
+		w->be->ops->wake(w->be);
+}
+
+/*
+ * Run the driver's idle op on the folder of worker_set_idle() while the
+ * queue is empty; true when it ran (the caller looks at the queue again).
+ */
+static bool
+run_idle(struct worker *w)
+{
+	struct reply_sink sink = { w, 0, NULL };
+	struct request *req;
+	GError *error = NULL;
+	bool ok;
+
+	g_mutex_lock(&w->lock);
+	if (w->idle_folder == NULL || !can_idle(w->be) ||
+	    g_get_monotonic_time() < w->idle_retry ||
+	    g_async_queue_length(w->requests) > 0) {
+		g_mutex_unlock(&w->lock);
+		return false;
+	}
+	req = request_new(REQ_IDLE);
+	req->folder = g_strdup(w->idle_folder);
+	req->poll = w->idle_poll;
+	/* From here a request posted wakes the op (worker_post()). */
+	w->idling = true;
+	g_mutex_unlock(&w->lock);
+	ok = w->be->ops->idle(w->be, req, &sink, &error);
+	g_mutex_lock(&w->lock);
+	w->idling = false;
+	if (!ok)
+		w->idle_retry = g_get_monotonic_time() + IDLE_RETRY_USEC;
+	g_mutex_unlock(&w->lock);
+	if (!ok)
+		log_warn("%s: keeping %s live failed: %s", w->name, req->folder,
+		    error != NULL ? error->message : "no reason given");
+	g_clear_error(&error);
+	g_free(sink.fingerprint);
+	request_free(req);
+	return true;
+}
+
+/* The next request; while none waits, the folder is kept live. */
+static struct request *
+next_request(struct worker *w)
+{
+	for (;;) {
+		int64_t wait = 0;
+
+		if (run_idle(w))
+			continue;
+		g_mutex_lock(&w->lock);
+		if (w->idle_folder != NULL && can_idle(w->be))
+			wait = w->idle_retry - g_get_monotonic_time();
+		g_mutex_unlock(&w->lock);
+		if (wait <= 0)
+			return g_async_queue_pop(w->requests);
+		/* After a failure: retry the idle op later. */
+		{
+			struct request *req =
+			    g_async_queue_timeout_pop(w->requests,
+				(guint64)wait);
+
+			if (req != NULL)
+				return req;
+		}
+	}
+}
+
 static gpointer
 worker_main(gpointer data)
 {
@@ -369,17 +475,23 @@ worker_main(gpointer data)
 	log_set_thread_name(w->name);
 	log_debug("worker started (driver %s)", w->be->ops->name);
 	for (;;) {
-		req = g_async_queue_pop(w->requests);
+		req = next_request(w);
 		if (req->kind == REQ_QUIT) {
 			request_free(req);
 			break;
+		}
+		if (req->kind == REQ_IDLE) { /* worker_set_idle()'s nudge */
+			request_free(req);
+			continue;
 		}
 		run_request(w, req);
 		request_free(req);
 	}
 	/* Answer what is still queued, so every request ends. */
 	while ((req = g_async_queue_try_pop(w->requests)) != NULL) {
-		reply_push(w->rq, reply_new(w, req->id, REPLY_CANCELLED));
+		if (req->kind != REQ_IDLE)
+			reply_push(w->rq,
+			    reply_new(w, req->id, REPLY_CANCELLED));
 		request_free(req);
 	}
 	w->be->ops->free(w->be);
@@ -422,7 +534,30 @@ worker_post(struct worker *w, struct request *req, reply_cb *cb, void *data)
 	g_hash_table_insert(rq->callbacks, g_memdup2(&id, sizeof(id)), p);
 	/* The worker owns req from here on: it may be freed at once. */
 	g_async_queue_push(w->requests, req);
+	/* Keeping a folder live: stop that first (a few ms). */
+	g_mutex_lock(&w->lock);
+	wake_idle(w);
+	g_mutex_unlock(&w->lock);
 	return id;
+}
+
+void
+worker_set_idle(struct worker *w, const char *folder, unsigned poll)
+{
+	bool nudge;
+
+	g_mutex_lock(&w->lock);
+	nudge = g_strcmp0(folder, w->idle_folder) != 0 || poll != w->idle_poll;
+	g_free(w->idle_folder);
+	w->idle_folder = g_strdup(folder);
+	w->idle_poll = poll;
+	w->idle_retry = 0;
+	if (nudge)
+		wake_idle(w);
+	g_mutex_unlock(&w->lock);
+	/* A worker waiting on an empty queue looks again. */
+	if (nudge && folder != NULL)
+		g_async_queue_push(w->requests, request_new(REQ_IDLE));
 }
 
 void
@@ -474,11 +609,14 @@ worker_free(struct worker *w)
 	 * on the network.
 	 */
 	g_mutex_lock(&w->lock);
-	if (w->running != 0 &&
+	/* Keeping a folder live counts: a DONE may wait on a dead server. */
+	if ((w->running != 0 || w->idling) &&
 	    w->be->ops->size >=
 		offsetof(struct backend_ops, interrupt) + sizeof(void *) &&
 	    w->be->ops->interrupt != NULL)
 		w->be->ops->interrupt(w->be);
+	g_clear_pointer(&w->idle_folder, g_free);
+	wake_idle(w);
 	g_mutex_unlock(&w->lock);
 	g_thread_join(w->thread);
 	g_async_queue_unref(w->requests);

@@ -24,7 +24,8 @@ struct worker;
 
 /*
  * Called for each reply to a request (progress, then one terminal reply),
- * or for each event when registered with reply_queue_set_event_cb().
+ * or for each event (REPLY_EVENT, REPLY_UNSOLICITED) when registered with
+ * reply_queue_set_event_cb().
  * The reply is freed after the callback returns.
  */
 typedef void reply_cb(const struct reply *reply, void *data);
@@ -57,12 +58,20 @@ uint64_t worker_post(struct worker *w, struct request *req, reply_cb *cb,
  * driver's interrupt op (if any) breaks off the I/O it waits on.
  */
 void worker_cancel(struct worker *w, uint64_t id);
+/*
+ * Keep folder (a server name; NULL: none) live while w has nothing to do:
+ * the driver's idle op runs whenever the queue is empty (IDLE, else a NOOP
+ * every poll seconds) and its news come as REPLY_UNSOLICITED to the
+ * queue's event callback. A request posted meanwhile wakes it at once.
+ * Drivers without the idle op ignore it.
+ */
+void worker_set_idle(struct worker *w, const char *folder, unsigned poll);
 /* Drop the callbacks of w's unanswered requests whose data is data. */
 void worker_forget(struct worker *w, void *data);
 /*
- * Stop the thread after the request it runs, which the driver's interrupt
- * op (when it has one) makes fail at once (the queue is answered
- * CANCELLED), and free it with its driver. Callbacks of requests still
+ * Stop the thread after the request it runs (or the idle op), which the
+ * driver's interrupt op (when it has one) makes fail at once (the queue is
+ * answered CANCELLED), and free it with its driver. Callbacks of requests still
  * unanswered are dropped.
  */
 void worker_free(struct worker *w);

@@ -11,6 +11,7 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "core/live.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/path.h"
@@ -58,6 +59,7 @@ core_new(struct config *cfg)
 	core->accounts =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)account_free);
 	core->rq = reply_queue_new();
+	core_live_init(core);
 	return core;
 }
 

@@ -88,6 +88,10 @@ struct account {
 	struct worker *send_worker;
 	struct worker *copy_worker;
 	uint64_t send_id; /* the submission under way (core_send_cancel) */
+	/* IMAP: the folder counts asked for again on a timer (core/live.c). */
+	int64_t stats_at;   /* monotonic µs of the last answer; 0: none */
+	int64_t stats_soon; /* ask before the interval, at this time; 0 */
+	bool stats_busy;    /* a count request is under way */
 };
 
 /* Called when the model changed and views should redraw. */

@@ -273,6 +273,7 @@ folder_open(struct core *core, struct account *acc, const char *name)
 	post_open(f);
 	folder_free(core->folder);
 	core->folder = f;
+	folder_watch(acc, f);
 	return f;
 }
 
@@ -284,6 +285,7 @@ folder_free(struct folder *f)
 	/* Replies still under way must not reach the freed folder. */
 	if (f->acc->worker != NULL)
 		worker_forget(f->acc->worker, f);
+	folder_watch(f->acc, NULL);
 	for (unsigned k = 0; k < CORE_FILL_CONNECTIONS; k++)
 		if (f->acc->fill_workers[k] != NULL)
 			worker_forget(f->acc->fill_workers[k], f);
@@ -1550,4 +1552,139 @@ folder_transfer_account(struct folder *f, const GArray *uids,
 	}
 	xfer_next(x);
 	return true;
+}
+
+/*
+ * Live updates: what another client changed, told by the server without
+ * being asked (REPLY_UNSOLICITED from the worker that keeps the folder
+ * live). The cursor stays on its message throughout (set_rows()).
+ */
+
+/* Whether a flag change of ours on uid still waits for the server. */
+static bool
+flags_in_flight(const struct folder *f, uint32_t uid)
+{
+	GHashTableIter it;
+	gpointer key, value;
+
+	g_hash_table_iter_init(&it, f->flag_changes);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		const struct flag_change *ch = value;
+
+		for (guint i = 0; i < ch->undo->len; i++)
+			if (g_array_index(ch->undo, struct flag_undo, i).uid ==
+			    uid)
+				return true;
+	}
+	return false;
+}
+
+/* New messages get rows at the newest end of the order (no header yet). */
+static unsigned
+add_rows(struct folder *f, const struct folder_update *u)
+{
+	g_autoptr(GArray) uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_autoptr(GArray) fresh = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	const uint32_t none = THREAD_NONE;
+	unsigned unseen = 0;
+
+	for (guint i = 0; i < u->added->len; i++) {
+		uint32_t uid = g_array_index(u->added, uint32_t, i);
+		uint32_t flags = i < u->added_flags->len
+		    ? g_array_index(u->added_flags, uint32_t, i)
+		    : 0;
+
+		if (uid == 0 ||
+		    g_hash_table_contains(f->by_uid, GUINT_TO_POINTER(uid)))
+			continue;
+		g_array_append_val(fresh, uid);
+		if (!(flags & MSG_SEEN))
+			unseen++;
+	}
+	if (fresh->len == 0)
+		return 0;
+	/* Newest first (reverse): in front, newest of them first. */
+	if (f->reverse)
+		for (guint i = fresh->len; i-- > 0;) {
+			g_array_append_val(uids,
+			    g_array_index(fresh, uint32_t, i));
+			g_array_append_val(nodes, none);
+		}
+	for (guint i = 0; i < f->rows->len; i++) {
+		g_array_append_val(uids, row_at(f, i)->uid);
+		g_array_append_val(nodes, row_at(f, i)->node);
+	}
+	if (!f->reverse)
+		for (guint i = 0; i < fresh->len; i++) {
+			g_array_append_val(uids,
+			    g_array_index(fresh, uint32_t, i));
+			g_array_append_val(nodes, none);
+		}
+	set_rows(f, (const uint32_t *)uids->data, uids->len,
+	    f->tree != NULL ? (const uint32_t *)nodes->data : NULL);
+	log_debug("%s: %u new in %s (%u unseen)", f->acc->name, fresh->len,
+	    f->name, unseen);
+	return unseen;
+}
+
+unsigned
+folder_apply_update(struct folder *f, const struct folder_update *u)
+{
+	unsigned unseen = 0;
+
+	/* Opening: the UID list to come is newer than this. */
+	if (f->load != FOLDER_OPEN || strcmp(u->folder, f->name) != 0)
+		return 0;
+	if (u->reload || u->uidvalidity != f->uidvalidity) {
+		log_info("%s: %s changed its UIDs: opening it again",
+		    f->acc->name, f->name);
+		post_open(f);
+		return 0;
+	}
+	if (u->expunged->len > 0)
+		remove_uids(f, u->expunged, NULL);
+	for (guint i = 0; i < u->flags->len; i++) {
+		const struct uid_flags *uf =
+		    &g_array_index(u->flags, struct uid_flags, i);
+		struct msg_row *row = row_of_uid(f, uf->uid);
+		/*
+		 * \Recent is said once, with the header. \Deleted stays as
+		 * we set it: $ purges exactly the messages deleted here,
+		 * never another client's (its own purge takes them away).
+		 */
+		uint32_t keep = MSG_RECENT | MSG_DELETED;
+
+		if (row == NULL || row->env == NULL ||
+		    flags_in_flight(f, uf->uid))
+			continue;
+		row->env->flags =
+		    (row->env->flags & keep) | (uf->flags & ~keep);
+		if (f->message != NULL && f->message->uid == uf->uid)
+			f->message->flags =
+			    (f->message->flags & keep) | (uf->flags & ~keep);
+	}
+	if (u->added->len > 0) {
+		unseen = add_rows(f, u);
+		/* An order the server makes: ask for it again; ours: once
+		 * their headers are in (the fill brings them). */
+		if (f->sort != SORT_ARRIVAL &&
+		    (f->server_sorts & (1u << f->sort)) != 0)
+			post_open(f);
+		else if (f->sort != SORT_ARRIVAL)
+			sort_here(f);
+	}
+	if (f->fill && f->filling == 0)
+		fill_next(f);
+	core_changed(f->acc->core);
+	return unseen;
+}
+
+void
+folder_watch(struct account *acc, struct folder *f)
+{
+	if (acc->worker == NULL)
+		return;
+	worker_set_idle(acc->worker, f != NULL ? f->name : NULL,
+	    f != NULL ? (unsigned)opt_number(acc->opts, "mail_check") : 0);
 }

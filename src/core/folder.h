@@ -224,4 +224,21 @@ typedef void folder_part_cb(const GError *error, void *data);
 bool folder_fetch_part(struct folder *f, unsigned i, const char *path,
     unsigned mode, folder_part_cb *cb, void *data);
 
+/*
+ * What another client changed in the folder, as its account's worker tells
+ * it (REPLY_UNSOLICITED): rows of expunged messages go, flags change, new
+ * messages get rows (their headers fetched as the screen or the fill asks
+ * for them), all with the cursor kept on its message. An update of a
+ * folder still opening, or of another one, is ignored; a new UIDVALIDITY
+ * opens the folder again. Returns how many of the new messages are
+ * unseen (for the announcement).
+ */
+unsigned folder_apply_update(struct folder *f, const struct folder_update *u);
+/*
+ * Keep f live: its account's worker watches it (IDLE, else a NOOP every
+ * mail_check seconds) whenever it has nothing else to do. f NULL: stop
+ * watching for acc.
+ */
+void folder_watch(struct account *acc, struct folder *f);
+
 #endif

@@ -612,6 +612,57 @@ static mailstream_low_driver conn_driver = {
 	.mailstream_get_certificate_chain = low_get_certificate_chain,
 };
 
+/* ------------------------------------------------------------- idle */
+
+enum net_ready
+net_wait_readable(mailstream *s, int wake_fd, int timeout_ms)
+{
+	mailstream_low *low = mailstream_get_low(s);
+	struct conn *c;
+	gint64 deadline =
+	    g_get_monotonic_time() + (gint64)MAX(timeout_ms, 0) * 1000;
+
+	/* Bytes libetpan or OpenSSL already read count as readable. */
+	if (s->read_buffer_len > 0)
+		return NET_READY_DATA;
+	if (low == NULL || low->driver != &conn_driver)
+		return NET_READY_ERROR;
+	c = low->data;
+	if (c->fd < 0)
+		return NET_READY_ERROR;
+	if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+		return NET_READY_DATA;
+	for (;;) {
+		struct pollfd p[3] = {
+			{ .fd = c->fd, .events = POLLIN },
+			{ .fd = wake_fd, .events = POLLIN },
+			{ .fd = mailstream_cancel_get_fd(c->cancel->mc),
+			    .events = POLLIN },
+		};
+		gint64 left = deadline - g_get_monotonic_time();
+		int r;
+
+		if (cancelled(c->cancel))
+			return NET_READY_ERROR;
+		if (left <= 0)
+			return NET_READY_TIMEOUT;
+		r = poll(p, 3, (int)MIN((left + 999) / 1000, INT_MAX));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return NET_READY_ERROR;
+		if (p[2].revents != 0) {
+			if (cancelled(c->cancel))
+				return NET_READY_ERROR;
+			cancel_drain(c->cancel); /* raced with a reset */
+		}
+		if (p[1].revents != 0)
+			return NET_READY_WAKE;
+		if (p[0].revents != 0)
+			return NET_READY_DATA;
+	}
+}
+
 static mailstream_low *
 low_new(struct conn *c, int timeout_s)
 {

@@ -96,6 +96,21 @@ bool net_starttls(mailstream *s, const char *host,
     const struct net_tls_opts *opts, int timeout_s, struct net_cancel *cancel,
     struct net_peer *peer_out, GError **err);
 
+/* What net_wait_readable() saw first. */
+enum net_ready {
+	NET_READY_DATA,	   /* the server sent something (maybe buffered) */
+	NET_READY_WAKE,	   /* wake_fd became readable */
+	NET_READY_TIMEOUT, /* timeout_ms passed */
+	NET_READY_ERROR,   /* cancelled, or the stream is not ours/closed */
+};
+/*
+ * Owner thread, between commands (IMAP IDLE): wait until s (made by
+ * net_connect()) has bytes to read, counting those buffered by libetpan or
+ * OpenSSL, or wake_fd is readable, or timeout_ms passes. The connection's
+ * cancel fires as NET_READY_ERROR. Reads nothing.
+ */
+enum net_ready net_wait_readable(mailstream *s, int wake_fd, int timeout_ms);
+
 /*
  * Process-wide OpenSSL set-up; called once from net_init() on the main
  * thread before threads start.

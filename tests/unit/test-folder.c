@@ -919,6 +919,79 @@ test_trash(void)
 	teardown(&fx);
 }
 
+/* Another client's changes (REPLY_UNSOLICITED): the cursor stays. */
+static void
+test_live_update(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 10);
+	struct folder_update *u;
+	struct uid_flags uf = { 7, MSG_FLAGGED | MSG_SEEN };
+	static const uint32_t gone[] = { 8, 9 };
+	static const uint32_t fresh[] = { 11, 12 };
+	static const uint32_t fresh_flags[] = { 0, MSG_SEEN };
+
+	/* Newest first: 10 9 8 7 ...; the view's cursor on 7. */
+	g_assert_cmpuint(folder_row(f, 3)->uid, ==, 7);
+	f->cursor_uid = 7;
+	u = folder_update_new("INBOX", f->uidvalidity);
+	g_array_append_vals(u->expunged, gone, 2);
+	g_array_append_val(u->flags, uf);
+	g_array_append_vals(u->added, fresh, 2);
+	g_array_append_vals(u->added_flags, fresh_flags, 2);
+	/* One of the two new messages is unseen. */
+	g_assert_cmpuint(folder_apply_update(f, u), ==, 1);
+	folder_update_free(u);
+	g_assert_cmpuint(folder_count(f), ==, 10);
+	g_assert_cmpint(row_index(f, 8), ==, -1);
+	g_assert_cmpint(row_index(f, 9), ==, -1);
+	/* The new ones in front, newest first, as placeholders. */
+	g_assert_cmpuint(folder_row(f, 0)->uid, ==, 12);
+	g_assert_cmpuint(folder_row(f, 1)->uid, ==, 11);
+	g_assert_null(folder_row(f, 0)->env);
+	g_assert_cmpuint(folder_row(f, 2)->uid, ==, 10);
+	/* The cursor is still on 7, wherever its row went. */
+	g_assert_cmpuint(f->cursor_uid, ==, 7);
+	g_assert_cmpint(f->cursor_hint, ==, row_index(f, 7));
+	g_assert_cmpint(row_index(f, 7), ==, 3);
+	g_assert_cmpuint(folder_row(f, 3)->env->flags &
+		(MSG_FLAGGED | MSG_SEEN),
+	    ==, MSG_FLAGGED | MSG_SEEN);
+	(void)count_fetched(f);
+
+	/* Another client's \Deleted is not ours to purge: not taken. */
+	u = folder_update_new("INBOX", f->uidvalidity);
+	uf.uid = 6;
+	uf.flags = MSG_DELETED;
+	g_array_append_val(u->flags, uf);
+	g_assert_cmpuint(folder_apply_update(f, u), ==, 0);
+	folder_update_free(u);
+	g_assert_false(
+	    folder_row(f, row_index(f, 6))->env->flags & MSG_DELETED);
+
+	/* Known UIDs are not added twice; another folder's news are not
+	 * ours. */
+	u = folder_update_new("Other", f->uidvalidity);
+	g_array_append_vals(u->expunged, fresh, 2);
+	g_assert_cmpuint(folder_apply_update(f, u), ==, 0);
+	g_free(u->folder);
+	u->folder = g_strdup("INBOX");
+	g_array_set_size(u->expunged, 0);
+	g_array_append_vals(u->added, fresh, 2);
+	g_assert_cmpuint(folder_apply_update(f, u), ==, 0);
+	folder_update_free(u);
+	g_assert_cmpuint(folder_count(f), ==, 10);
+
+	/* A new UIDVALIDITY: the UID list is read again. */
+	u = folder_update_new("INBOX", f->uidvalidity + 1);
+	g_assert_cmpuint(folder_apply_update(f, u), ==, 0);
+	folder_update_free(u);
+	settle(&fx);
+	g_assert_cmpint(row_index(f, 12), ==, -1);
+	g_assert_cmpint(row_index(f, 9), >=, 0);
+	teardown(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -952,5 +1025,6 @@ main(int argc, char **argv)
 	g_test_add_func("/folder/move-copy", test_move_copy);
 	g_test_add_func("/folder/move-fallback", test_move_fallback);
 	g_test_add_func("/folder/trash", test_trash);
+	g_test_add_func("/folder/live-update", test_live_update);
 	return g_test_run();
 }

@@ -10,6 +10,8 @@
 
 #include <glib-unix.h>
 #include <glib.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
@@ -446,6 +448,190 @@ test_free_with_queue(void)
 	log_release(&l);
 }
 
+/*
+ * A driver that keeps a folder live: its idle op tells one update, then
+ * blocks on its wake fd (as IMAP IDLE blocks on the socket) for up to
+ * 10 s, and counts how often it ran and how it ended.
+ */
+struct idler {
+	GMutex lock;
+	int wake_fd;
+	unsigned runs, woken;
+	char *folder;  /* the last req->folder */
+	unsigned poll; /* the last req->poll */
+	bool in_wait;  /* blocked now */
+};
+
+static struct idler idler;
+
+static bool
+idle_op(struct backend *be, const struct request *req, struct reply_sink *sink,
+    GError **err)
+{
+	struct pollfd p = { .fd = idler.wake_fd, .events = POLLIN };
+	struct folder_update *u = folder_update_new(req->folder, 7);
+	uint32_t uid = 42;
+	uint64_t n;
+	int r;
+
+	g_array_append_val(u->added, uid);
+	sink_update(sink, u);
+	g_mutex_lock(&idler.lock);
+	idler.runs++;
+	g_free(idler.folder);
+	idler.folder = g_strdup(req->folder);
+	idler.poll = req->poll;
+	idler.in_wait = true;
+	g_mutex_unlock(&idler.lock);
+	r = poll(&p, 1, 10000);
+	g_mutex_lock(&idler.lock);
+	idler.in_wait = false;
+	if (r > 0 && read(idler.wake_fd, &n, sizeof(n)) == sizeof(n))
+		idler.woken++;
+	g_mutex_unlock(&idler.lock);
+	return true;
+}
+
+static void
+idle_wake(struct backend *be)
+{
+	uint64_t one = 1;
+	ssize_t r = write(idler.wake_fd, &one, sizeof(one));
+
+	g_assert_cmpint(r, ==, sizeof(one));
+}
+
+static bool
+quick_connect(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	/* A request never runs while the idle op blocks. */
+	g_mutex_lock(&idler.lock);
+	g_assert_false(idler.in_wait);
+	g_mutex_unlock(&idler.lock);
+	return true;
+}
+
+static const struct backend_ops idle_ops = {
+	.size = sizeof(struct backend_ops),
+	.name = "idler",
+	.connect = quick_connect,
+	.free = fake_free,
+	.idle = idle_op,
+	.wake = idle_wake,
+};
+
+static bool
+idler_waiting(unsigned runs)
+{
+	bool yes;
+
+	g_mutex_lock(&idler.lock);
+	yes = idler.in_wait && idler.runs >= runs;
+	g_mutex_unlock(&idler.lock);
+	return yes;
+}
+
+static void
+wait_idler(unsigned runs)
+{
+	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+	while (!idler_waiting(runs)) {
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(1000);
+	}
+}
+
+static void
+count_updates(const struct reply *reply, void *data)
+{
+	unsigned *n = data;
+
+	g_assert_cmpint(reply->kind, ==, REPLY_UNSOLICITED);
+	g_assert_cmpuint(reply->request_id, ==, 0);
+	g_assert_nonnull(reply->update);
+	g_assert_cmpstr(reply->update->folder, ==, "INBOX");
+	g_assert_cmpuint(reply->update->added->len, ==, 1);
+	(*n)++;
+}
+
+/*
+ * While the queue is empty the idle op runs on the folder of
+ * worker_set_idle(); a request posted then wakes it and is answered within
+ * a few milliseconds; afterwards the idle op runs again. Without a folder
+ * it never runs.
+ */
+static void
+test_idle(void)
+{
+	struct reply_queue *rq = reply_queue_new();
+	struct worker *w;
+	unsigned updates = 0;
+	gint64 worst = 0;
+	struct log l;
+
+	g_mutex_init(&idler.lock);
+	idler.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	g_assert_cmpint(idler.wake_fd, >=, 0);
+	log_init(&l);
+	reply_queue_set_event_cb(rq, count_updates, &updates);
+	w = worker_new("idle", fake_new(&idle_ops), rq);
+	/* No folder yet: a request runs, nothing idles. */
+	worker_post(w, request_new(REQ_CONNECT), log_cb, &l);
+	wait_terminal(rq, 0);
+	g_usleep(20000);
+	g_mutex_lock(&idler.lock);
+	g_assert_cmpuint(idler.runs, ==, 0);
+	g_mutex_unlock(&idler.lock);
+
+	worker_set_idle(w, "INBOX", 60);
+	wait_idler(1);
+	for (unsigned i = 0; i < 5; i++) {
+		gint64 t0 = g_get_monotonic_time();
+
+		worker_post(w, request_new(REQ_CONNECT), log_cb, &l);
+		wait_terminal(rq, 0);
+		worst = MAX(worst, g_get_monotonic_time() - t0);
+		/* Back to keeping the folder live. */
+		wait_idler(i + 2);
+	}
+	g_test_message("a request waited at most %.1f ms on the idle op",
+	    (double)worst / 1000);
+	/* Generous for sanitizers and a loaded machine; the idle op alone
+	 * would hold a request for 10 s. */
+	g_assert_cmpint(worst, <, 500 * 1000);
+	g_mutex_lock(&idler.lock);
+	g_assert_cmpuint(idler.woken, >=, 5);
+	g_assert_cmpstr(idler.folder, ==, "INBOX");
+	g_assert_cmpuint(idler.poll, ==, 60);
+	g_mutex_unlock(&idler.lock);
+	/* Each idle run told its update through the event callback. */
+	{
+		gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+		while (updates < 6) {
+			g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+			g_usleep(1000);
+			reply_queue_dispatch(rq);
+		}
+	}
+	/* Freeing wakes it too (else this would take 10 s). */
+	{
+		gint64 t0 = g_get_monotonic_time();
+
+		worker_free(w);
+		g_assert_cmpint(g_get_monotonic_time() - t0, <,
+		    5 * G_USEC_PER_SEC);
+	}
+	reply_queue_dispatch(rq);
+	reply_queue_free(rq);
+	close(idler.wake_fd);
+	g_free(idler.folder);
+	g_mutex_clear(&idler.lock);
+	log_release(&l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -456,5 +642,6 @@ main(int argc, char **argv)
 	g_test_add_func("/worker/cancel", test_cancel);
 	g_test_add_func("/worker/interrupt", test_interrupt);
 	g_test_add_func("/worker/free-with-queue", test_free_with_queue);
+	g_test_add_func("/worker/idle", test_idle);
 	return g_test_run();
 }

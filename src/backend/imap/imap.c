@@ -12,15 +12,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libetpan/libetpan.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
 #include "backend/common/index-fields.h"
 #include "backend/imap/imap-auth.h"
 #include "backend/imap/imap-esearch.h"
+#include "backend/imap/imap-seqmap.h"
 #include "backend/imap/imap-thread.h"
 #include "backend/imap/imap-utf7.h"
 #include "backend/imap/imap.h"
@@ -37,6 +40,13 @@
 #define TRACE_MAX_LINES 20
 #define TRACE_MAX_LINE	300
 
+/* Restart IDLE this often (RFC 2177: servers may drop it after 30 min). */
+#define IDLE_PERIOD_DEFAULT (25 * 60)
+/* SKUA_IDLE_PERIOD (seconds, for tests) read once by imap_init(). */
+static int idle_period = IDLE_PERIOD_DEFAULT;
+/* The connection waits this long for a next request before IDLE. */
+#define IDLE_GRACE_MS 20
+
 struct imap {
 	/* Copies of the connection parameters. */
 	char *account, *host, *user, *password, *ca_file, *fingerprint;
@@ -52,7 +62,27 @@ struct imap {
 	char *selected;		/* server name of the selected folder */
 	bool selected_readonly; /* it was EXAMINEd */
 	struct net_cancel *cancel;
+
+	/*
+	 * The folder kept live (REQ_IDLE, on the account's main connection):
+	 * its sequence numbers (imap-seqmap.h) while it is selected, and
+	 * what the server said about it and was not told yet.
+	 */
+	char *seq_folder; /* server name the map is of; NULL: none */
+	GArray *seq;	  /* ascending UIDs; NULL when seq_folder is */
+	uint32_t seq_uidvalidity;
+	bool seq_resync;   /* out of step: UID SEARCH before using it */
+	bool seq_new;	   /* EXISTS grew: learn the new UIDs */
+	bool flags_resync; /* an unsolicited FETCH we could not place */
+	struct folder_update *news; /* NULL: nothing yet */
+	int wake_fd;		    /* eventfd: written by imap_wake() */
+	bool idle_refused; /* IDLE offered but refused: poll with NOOP */
+	/* FETCH FLAGS by number alone seen by a fetch's handler (uid is
+	 * the sequence number), placed once the command's EXPUNGEs are. */
+	GArray *seq_flags;
 };
+
+static void absorb_untagged(struct imap *d);
 
 static struct imap *
 imap_of(struct backend *be)
@@ -78,6 +108,8 @@ disconnect(struct imap *d)
 	mailimap_free(d->session);
 	d->session = NULL;
 	g_clear_pointer(&d->selected, g_free);
+	/* A new session selects again: the map is checked then. */
+	d->seq_resync = true;
 }
 
 /*
@@ -87,6 +119,8 @@ disconnect(struct imap *d)
 static bool
 check(struct imap *d, int r, const char *what, GError **err)
 {
+	/* What came unasked with the reply: EXPUNGE, EXISTS, FETCH FLAGS. */
+	absorb_untagged(d);
 	if (r == MAILIMAP_NO_ERROR)
 		return true;
 	if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
@@ -506,6 +540,7 @@ folder_counts(struct imap *d, struct folder_info *fi)
 				fi->unseen = si->st_value;
 		}
 	}
+	absorb_untagged(d);
 	if (st != NULL)
 		mailimap_mailbox_data_status_free(st);
 	mailimap_status_att_list_free(atts);
@@ -591,6 +626,9 @@ select_folder(struct imap *d, const char *name, bool readonly, GError **err)
 		return false;
 	d->selected = g_strdup(name);
 	d->selected_readonly = readonly;
+	/* Selected again: what happened meanwhile is learnt by a resync. */
+	if (d->seq_folder != NULL && strcmp(d->seq_folder, name) == 0)
+		d->seq_resync = true;
 	return true;
 }
 
@@ -749,8 +787,13 @@ thread_ext_free(struct mailimap_extension_data *ext)
 void
 imap_init(void)
 {
+	const char *period = g_getenv("SKUA_IDLE_PERIOD");
+
 	if (thread_ext_registered)
 		return;
+	/* Tests restart IDLE sooner than every 25 minutes. */
+	if (period != NULL && atoi(period) > 0)
+		idle_period = atoi(period);
 	thread_ext_registered =
 	    mailimap_extension_register(&thread_ext) == MAILIMAP_NO_ERROR;
 	esearch_ext_registered =
@@ -971,6 +1014,22 @@ sort:
 	return true;
 }
 
+/* The map of the selected folder is uids (the whole folder, now). */
+static void
+watch_reset(struct imap *d, const GArray *uids, uint32_t uidvalidity)
+{
+	/* News of the folder kept live before are of no use now. */
+	if (d->news != NULL && g_strcmp0(d->news->folder, d->selected) != 0)
+		g_clear_pointer(&d->news, folder_update_free);
+	g_free(d->seq_folder);
+	d->seq_folder = g_strdup(d->selected);
+	if (d->seq != NULL)
+		g_array_unref(d->seq);
+	d->seq = seqmap_new(uids);
+	d->seq_uidvalidity = uidvalidity;
+	d->seq_resync = d->seq_new = false;
+}
+
 /*
  * SELECT, then the UID list in display order: UID THREAD or UID SORT when
  * the server offers what was asked, else UID SEARCH in UID order with
@@ -1029,6 +1088,8 @@ imap_open_folder(struct backend *be, const struct request *req,
 	}
 	fs->exists = fs->uids->len;
 	fs->sorted = done || req->sort == SORT_ARRIVAL;
+	/* Every UID of the folder: its sequence numbers from now on. */
+	watch_reset(d, fs->uids, fs->uidvalidity);
 	sink_folder(sink, fs);
 	return true;
 }
@@ -1037,6 +1098,7 @@ imap_open_folder(struct backend *be, const struct request *req,
 struct fetch {
 	GPtrArray *batch; /* struct envelope * waiting to be sent */
 	struct reply_sink *sink;
+	struct imap *d;
 };
 
 /* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
@@ -1114,6 +1176,31 @@ fetch_flags(const struct mailimap_msg_att_dynamic *dyn)
 	return flags;
 }
 
+static void news_flags(struct imap *d, uint32_t uid, uint32_t flags);
+static bool att_uid_flags(const struct mailimap_msg_att *att, uint32_t *uid,
+    uint32_t *flags);
+
+/* A FETCH FLAGS that came unasked amid a fetch of envelopes. */
+static void
+unsolicited_flags(struct imap *d, const struct mailimap_msg_att *att,
+    uint32_t uid)
+{
+	uint32_t flags;
+
+	if (d->seq == NULL || d->selected == NULL || d->seq_resync ||
+	    strcmp(d->selected, d->seq_folder) != 0 ||
+	    !att_uid_flags(att, &uid, &flags))
+		return;
+	if (uid != 0) {
+		news_flags(d, uid, flags);
+	} else {
+		/* EXPUNGEs of the same reply may renumber it: later. */
+		struct uid_flags uf = { att->att_number, flags };
+
+		g_array_append_val(d->seq_flags, uf);
+	}
+}
+
 /* libetpan calls this for each FETCH response; msg_att is freed after. */
 static void
 on_msg_att(struct mailimap_msg_att *att, void *context)
@@ -1127,6 +1214,7 @@ on_msg_att(struct mailimap_msg_att *att, void *context)
 	 */
 	struct mime_index_fields xf = { 0 };
 	clistiter *it;
+	bool headers = false;
 
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
 		const struct mailimap_msg_att_item *item = clist_content(it);
@@ -1151,6 +1239,7 @@ on_msg_att(struct mailimap_msg_att *att, void *context)
 			    internal_date(st->att_data.att_internal_date);
 			break;
 		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			headers = true;
 			if (st->att_data.att_body_section != NULL &&
 			    st->att_data.att_body_section->sec_body_part !=
 				NULL)
@@ -1163,9 +1252,11 @@ on_msg_att(struct mailimap_msg_att *att, void *context)
 			break;
 		}
 	}
-	if (f.uid == 0) {
+	if (f.uid == 0 || !headers) {
+		/* An unsolicited FETCH (flags changed): news of the folder. */
 		mime_index_fields_clear(&xf);
-		return; /* an unsolicited FETCH (flags change): not ours */
+		unsolicited_flags(fx->d, att, f.uid);
+		return;
 	}
 	envelope_fields_take(&f, &xf);
 	g_ptr_array_add(fx->batch, envelope_new(&f));
@@ -1245,7 +1336,7 @@ imap_fetch_envelopes(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
 	struct imap *d = imap_of(be);
-	struct fetch fx = { g_ptr_array_new_with_free_func(g_free), sink };
+	struct fetch fx = { g_ptr_array_new_with_free_func(g_free), sink, d };
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set;
 	clist *result = NULL;
@@ -2187,6 +2278,419 @@ imap_append(struct backend *be, const struct request *req,
 	return check(d, r, "APPEND", err);
 }
 
+/*
+ * Live updates of the folder the account shows (REQ_IDLE). The server
+ * tells EXPUNGE, EXISTS and FETCH FLAGS unasked, during IDLE and with the
+ * reply to any command; libetpan gathers them in imap_response_info, which
+ * check() hands to absorb_untagged() after every command. They go into
+ * d->news (by UID, through the sequence map) and leave with the idle op.
+ */
+
+static struct folder_update *
+news_of(struct imap *d)
+{
+	if (d->news == NULL)
+		d->news = folder_update_new(d->seq_folder, d->seq_uidvalidity);
+	return d->news;
+}
+
+static void
+news_flags(struct imap *d, uint32_t uid, uint32_t flags)
+{
+	struct uid_flags uf = { uid, flags };
+
+	g_array_append_val(news_of(d)->flags, uf);
+}
+
+/* The UID and FLAGS items of a FETCH response; false without FLAGS. */
+static bool
+att_uid_flags(const struct mailimap_msg_att *att, uint32_t *uid,
+    uint32_t *flags)
+{
+	bool have_flags = false;
+
+	*uid = 0;
+	*flags = 0;
+	for (clistiter *it = clist_begin(att->att_list); it != NULL;
+	     it = clist_next(it)) {
+		const struct mailimap_msg_att_item *item = clist_content(it);
+
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
+			*flags = fetch_flags(item->att_data.att_dyn);
+			have_flags = true;
+		} else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+		    item->att_data.att_static->att_type ==
+			MAILIMAP_MSG_ATT_UID) {
+			*uid = item->att_data.att_static->att_data.att_uid;
+		}
+	}
+	return have_flags;
+}
+
+static void
+absorb_untagged(struct imap *d)
+{
+	struct mailimap_response_info *ri;
+	clistiter *it;
+	bool expunged = false;
+
+	if (d->session == NULL || d->seq == NULL || d->selected == NULL ||
+	    d->seq_resync || strcmp(d->selected, d->seq_folder) != 0 ||
+	    (ri = d->session->imap_response_info) == NULL) {
+		g_array_set_size(d->seq_flags, 0);
+		return;
+	}
+	/* Each EXPUNGE renumbers the messages after it, in order. */
+	while (ri->rsp_expunged != NULL &&
+	    (it = clist_begin(ri->rsp_expunged)) != NULL) {
+		uint32_t *seq = clist_content(it);
+		uint32_t uid = seqmap_expunge(d->seq, *seq);
+
+		if (uid != 0)
+			g_array_append_val(news_of(d)->expunged, uid);
+		else
+			d->seq_resync = true;
+		expunged = true;
+		free(seq);
+		clist_delete(ri->rsp_expunged, it);
+	}
+	while (ri->rsp_fetch_list != NULL &&
+	    (it = clist_begin(ri->rsp_fetch_list)) != NULL) {
+		struct mailimap_msg_att *att = clist_content(it);
+		uint32_t uid, flags;
+
+		if (att_uid_flags(att, &uid, &flags)) {
+			/*
+			 * By number alone, a FETCH that came with an EXPUNGE
+			 * may mean the message before or after it: ask.
+			 */
+			if (uid == 0 && !expunged)
+				uid = seqmap_uid(d->seq, att->att_number);
+			if (uid != 0)
+				news_flags(d, uid, flags);
+			else
+				d->flags_resync = true;
+		}
+		mailimap_msg_att_free(att);
+		clist_delete(ri->rsp_fetch_list, it);
+	}
+	/* Those a fetch's handler saw, by number alone: the same rule. */
+	for (guint i = 0; i < d->seq_flags->len; i++) {
+		const struct uid_flags *sf =
+		    &g_array_index(d->seq_flags, struct uid_flags, i);
+		uint32_t uid = expunged ? 0 : seqmap_uid(d->seq, sf->uid);
+
+		if (uid != 0)
+			news_flags(d, uid, sf->flags);
+		else
+			d->flags_resync = true;
+	}
+	g_array_set_size(d->seq_flags, 0);
+	if (d->session->imap_selection_info != NULL) {
+		uint32_t exists = d->session->imap_selection_info->sel_exists;
+
+		if (exists > d->seq->len)
+			d->seq_new = true;
+		else if (exists < d->seq->len)
+			d->seq_resync = true;
+	}
+}
+
+/* UID FETCH set (UID FLAGS): the flags into out (struct uid_flags). */
+static bool
+uid_fetch_flags(struct imap *d, struct mailimap_set *set, GArray *out,
+    GError **err)
+{
+	struct mailimap_fetch_type *ft =
+	    mailimap_fetch_type_new_fetch_att_list_empty();
+	clist *result = NULL;
+	int r;
+
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_flags());
+	r = mailimap_uid_fetch(d->session, set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	for (clistiter *it = clist_begin(result); it != NULL;
+	     it = clist_next(it)) {
+		struct uid_flags uf;
+
+		if (att_uid_flags(clist_content(it), &uf.uid, &uf.flags) &&
+		    uf.uid != 0)
+			g_array_append_val(out, uf);
+	}
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	return check(d, r, "UID FETCH", err);
+}
+
+/* Every UID of the selected folder, ascending, into uids. */
+static bool
+all_uids(struct imap *d, GArray *uids, GError **err)
+{
+	struct request all = { .kind = REQ_OPEN_FOLDER };
+	struct folder_state fs = { .uids = uids };
+
+	return uid_search(d, &all, &fs, err);
+}
+
+/* Put new messages (struct uid_flags, any order) at the map's end. */
+static void
+news_added(struct imap *d, GArray *found)
+{
+	g_array_sort(found, cmp_uid); /* uid is the first member */
+	for (guint i = 0; i < found->len; i++) {
+		const struct uid_flags *uf =
+		    &g_array_index(found, struct uid_flags, i);
+
+		if (!seqmap_append(d->seq, uf->uid))
+			continue; /* "N:*" brings the last one when none is new
+				   */
+		g_array_append_val(news_of(d)->added, uf->uid);
+		g_array_append_val(news_of(d)->added_flags, uf->flags);
+	}
+}
+
+/*
+ * Bring the map in step with the server and put what changed into
+ * d->news: new messages with their flags, messages gone (a resync
+ * compares every UID), flags that could not be placed (every flag again).
+ */
+static bool
+watch_sync(struct imap *d, GError **err)
+{
+	for (int round = 0; round < 2 && (d->seq_resync || d->seq_new);
+	     round++) {
+		g_autoptr(GArray) found =
+		    g_array_new(FALSE, FALSE, sizeof(struct uid_flags));
+		struct mailimap_set *set;
+		bool ok;
+
+		if (d->seq_resync) {
+			g_autoptr(GArray) now =
+			    g_array_new(FALSE, FALSE, sizeof(uint32_t));
+			g_autoptr(GArray) added =
+			    g_array_new(FALSE, FALSE, sizeof(uint32_t));
+			g_autoptr(GArray) removed =
+			    g_array_new(FALSE, FALSE, sizeof(uint32_t));
+			uint32_t uidvalidity =
+			    d->session->imap_selection_info != NULL
+			    ? d->session->imap_selection_info->sel_uidvalidity
+			    : 0;
+
+			if (!all_uids(d, now, err))
+				return false;
+			if (uidvalidity == d->seq_uidvalidity) {
+				g_autoptr(GArray) map = seqmap_new(now);
+
+				seqmap_diff(d->seq, map, added, removed);
+				g_array_append_vals(news_of(d)->expunged,
+				    removed->data, removed->len);
+				log_debug("%s: %s in step again: %u new, %u "
+					  "gone",
+				    d->account, d->seq_folder, added->len,
+				    removed->len);
+			} else {
+				/* Every UID means another message now. */
+				log_warn("%s: UIDVALIDITY of %s changed",
+				    d->account, d->seq_folder);
+				d->seq_uidvalidity = uidvalidity;
+				news_of(d)->reload = true;
+			}
+			if (d->seq != NULL)
+				g_array_unref(d->seq);
+			d->seq = seqmap_new(now);
+			d->seq_resync = d->seq_new = false;
+			if (added->len == 0)
+				continue;
+			set = uid_set(added);
+			ok = uid_fetch_flags(d, set, found, err);
+			mailimap_set_free(set);
+			if (!ok)
+				return false;
+			for (guint i = 0; i < found->len; i++) {
+				const struct uid_flags *uf =
+				    &g_array_index(found, struct uid_flags, i);
+
+				g_array_append_val(news_of(d)->added, uf->uid);
+				g_array_append_val(news_of(d)->added_flags,
+				    uf->flags);
+			}
+			continue;
+		}
+		/* EXISTS grew: the messages after the last UID known. */
+		d->seq_new = false;
+		set = mailimap_set_new_interval(seqmap_last(d->seq) + 1, 0);
+		ok = uid_fetch_flags(d, set, found, err);
+		mailimap_set_free(set);
+		if (!ok)
+			return false;
+		news_added(d, found);
+		if (d->session->imap_selection_info != NULL &&
+		    d->session->imap_selection_info->sel_exists != d->seq->len)
+			d->seq_resync = true;
+	}
+	if (d->flags_resync) {
+		g_autoptr(GArray) found =
+		    g_array_new(FALSE, FALSE, sizeof(struct uid_flags));
+		struct mailimap_set *set = mailimap_set_new_interval(1, 0);
+		bool ok;
+
+		d->flags_resync = false;
+		ok = uid_fetch_flags(d, set, found, err);
+		mailimap_set_free(set);
+		if (!ok)
+			return false;
+		g_array_append_vals(news_of(d)->flags, found->data, found->len);
+	}
+	return true;
+}
+
+/* Send what was learnt about the live folder, if anything. */
+static void
+news_flush(struct imap *d, struct reply_sink *sink)
+{
+	if (d->news == NULL || folder_update_empty(d->news))
+		return;
+	d->news->uidvalidity = d->seq_uidvalidity;
+	log_debug("%s: %s: %u new, %u gone, %u flag changes%s", d->account,
+	    d->news->folder, d->news->added->len, d->news->expunged->len,
+	    d->news->flags->len, d->news->reload ? ", reload" : "");
+	sink_update(sink, d->news);
+	d->news = NULL;
+}
+
+/*
+ * Whether imap_wake() is called within ms milliseconds (without consuming
+ * it): a request that follows another at once (the screen's next window)
+ * then costs no IDLE and DONE.
+ */
+static bool
+woken(const struct imap *d, int ms)
+{
+	struct pollfd p = { .fd = d->wake_fd, .events = POLLIN };
+	int n;
+
+	do
+		n = poll(&p, 1, ms);
+	while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+static void
+wake_drain(struct imap *d)
+{
+	uint64_t n;
+
+	if (read(d->wake_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_warn("%s: wake fd: %s", d->account, g_strerror(errno));
+}
+
+/*
+ * Select req->folder (making its map when this connection has none of it)
+ * and bring it in step; then IDLE until woken, the server speaks or the
+ * period ends, else (no IDLE) wait req->poll seconds and NOOP.
+ */
+static bool
+imap_idle(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	enum net_ready ready;
+	bool ok = false;
+	int r;
+
+	/*
+	 * A connection lost is made again to keep the folder live, but
+	 * one that never opened a folder (refused, asking the user) waits
+	 * for a request.
+	 */
+	if (d->session == NULL && d->seq == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
+		    "%s: not connected", d->account);
+		goto out;
+	}
+	if (!ensure_session(be, sink, err) ||
+	    !select_folder(d, req->folder, false, err))
+		goto out;
+	if (d->seq == NULL || strcmp(d->seq_folder, d->selected) != 0) {
+		g_autoptr(GArray) uids =
+		    g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+		/* First time here: the model has the list already. */
+		if (!all_uids(d, uids, err))
+			goto out;
+		g_clear_pointer(&d->news, folder_update_free);
+		watch_reset(d, uids,
+		    d->session->imap_selection_info != NULL
+			? d->session->imap_selection_info->sel_uidvalidity
+			: 0);
+	}
+	if (!watch_sync(d, err))
+		goto out;
+	news_flush(d, sink);
+	if (woken(d, IDLE_GRACE_MS)) {
+		ok = true;
+		goto out;
+	}
+	if (mailimap_has_idle(d->session) && !d->idle_refused) {
+		int64_t t0;
+
+		r = mailimap_idle(d->session);
+		/* Anything but a continuation (NO, BAD): NOOPs from now on. */
+		if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_ERROR_STREAM) {
+			log_info("%s: IDLE refused (%s): polling with NOOP",
+			    d->account, server_text(d));
+			d->idle_refused = true;
+		}
+		if (!check(d, r, "IDLE", err))
+			goto out;
+		ready = net_wait_readable(d->session->imap_stream, d->wake_fd,
+		    idle_period * 1000);
+		t0 = g_get_monotonic_time();
+		r = mailimap_idle_done(d->session);
+		if (!check(d, r, "IDLE", err))
+			goto out;
+		if (ready == NET_READY_WAKE)
+			log_debug("%s: IDLE woken; DONE answered in %.1f ms",
+			    d->account,
+			    (double)(g_get_monotonic_time() - t0) / 1000);
+	} else {
+		struct pollfd p = { .fd = d->wake_fd, .events = POLLIN };
+		int n;
+
+		do
+			n = poll(&p, 1,
+			    (int)MIN((int64_t)MAX(req->poll, 1) * 1000,
+				INT_MAX));
+		while (n < 0 && errno == EINTR);
+		if (n == 0) {
+			r = mailimap_noop(d->session);
+			if (!check(d, r, "NOOP", err))
+				goto out;
+		}
+	}
+	if (!watch_sync(d, err))
+		goto out;
+	news_flush(d, sink);
+	ok = true;
+out:
+	wake_drain(d);
+	return ok;
+}
+
+/* Another thread: make imap_idle() return (see backend_ops). */
+static void
+imap_wake(struct backend *be)
+{
+	uint64_t one = 1;
+
+	if (write(imap_of(be)->wake_fd, &one, sizeof(one)) < 0 &&
+	    errno != EAGAIN)
+		log_warn("cannot wake an IMAP worker: %s", g_strerror(errno));
+}
+
 /* Another thread: fail the session's I/O now (see backend_ops). */
 static void
 imap_interrupt(struct backend *be)
@@ -2201,6 +2705,12 @@ imap_free(struct backend *be)
 
 	disconnect(d);
 	net_cancel_free(d->cancel);
+	close(d->wake_fd);
+	g_array_unref(d->seq_flags);
+	g_free(d->seq_folder);
+	if (d->seq != NULL)
+		g_array_unref(d->seq);
+	folder_update_free(d->news);
 	g_free(d->account);
 	g_free(d->host);
 	g_free(d->user);
@@ -2235,6 +2745,8 @@ static const struct backend_ops imap_ops = {
 	.copy = imap_copy,
 	.move = imap_move,
 	.append = imap_append,
+	.idle = imap_idle,
+	.wake = imap_wake,
 };
 
 struct backend *
@@ -2259,6 +2771,10 @@ imap_backend_new(const struct backend_params *p)
 	d->verify = p->verify;
 	d->timeout = p->timeout > 0 ? p->timeout : 30;
 	d->cancel = net_cancel_new();
+	d->seq_flags = g_array_new(FALSE, FALSE, sizeof(struct uid_flags));
+	d->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (d->wake_fd < 0)
+		g_error("eventfd: %s", g_strerror(errno));
 	be->ops = &imap_ops;
 	be->data = d;
 	return be;
