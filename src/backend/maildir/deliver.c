@@ -125,6 +125,12 @@ fsync_dir(const char *dir, GError **err)
 }
 
 bool
+maildir_sync_dir(const char *path, GError **err)
+{
+	return fsync_dir(path, err);
+}
+
+bool
 maildir_sync_new(const char *dir, GError **err)
 {
 	g_autofree char *newdir = g_build_filename(dir, "new", NULL);
@@ -246,6 +252,34 @@ maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
 	if (flags & MAILDIR_NO_DIR_SYNC)
 		return true;
 	return maildir_sync_new(dir, err);
+}
+
+bool
+maildir_deliver_info(const char *dir, const char *name, const char *info,
+    const char *data, size_t len, unsigned flags, GError **err)
+{
+	g_autofree char *tmp = NULL, *dst = NULL, *file = NULL, *sub = NULL;
+
+	if (info == NULL)
+		return maildir_deliver(dir, name, data, len, flags, err);
+	if (strchr(info, '/') != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "bad Maildir flags '%s'", info);
+		return false;
+	}
+	if (!write_tmp(dir, name, data, len, flags, true, err))
+		return false;
+	tmp = g_build_filename(dir, "tmp", name, NULL);
+	file = g_strdup_printf("%s:2,%s", name, info);
+	dst = g_build_filename(dir, "cur", file, NULL);
+	if (link(tmp, dst) != 0) {
+		io_error(err, "cannot move into cur/:", dst);
+		unlink(tmp);
+		return false;
+	}
+	unlink(tmp);
+	sub = g_build_filename(dir, "cur", NULL);
+	return fsync_dir(sub, err);
 }
 
 bool

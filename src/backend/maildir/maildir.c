@@ -25,6 +25,14 @@
  * Flags are the Maildir info letters (":2,DFRST"): D draft, F flagged,
  * R answered, S seen, T trashed (deleted); letters skua does not know (P,
  * keywords) are kept. Changing flags renames the file into cur/.
+ *
+ * Changes: a purge unlinks the files of the UIDs asked that carry T, only
+ * those. A copy writes a new file (new unique name, the info part kept)
+ * through tmp/, fsync, link into cur/ (new/ when it had no info). A move
+ * is one rename(2) that never replaces (RENAME_NOREPLACE), keeping the
+ * file's name, and a copy then unlink across filesystems; the target's
+ * directories are fsynced before the source's. An append (a message from
+ * another account) is delivered like a copy, CRLF made LF.
  */
 #include "config.h"
 
@@ -470,6 +478,41 @@ cmp_char(const void *a, const void *b)
 	return *(const unsigned char *)a - *(const unsigned char *)b;
 }
 
+static const struct {
+	char letter;
+	uint32_t flag;
+} known_letters[] = { { 'D', MSG_DRAFT }, { 'F', MSG_FLAGGED },
+	{ 'R', MSG_ANSWERED }, { 'S', MSG_SEEN }, { 'T', MSG_DELETED } };
+
+/*
+ * The info letters for the flags wanted of a file named file (NULL: a
+ * new one): skua's letters as wanted, the others of file kept, in ASCII
+ * order. Caller frees.
+ */
+static char *
+info_letters(const char *file, uint32_t wanted)
+{
+	const char *info = file != NULL ? strstr(file, ":2,") : NULL;
+	GString *letters = g_string_new(NULL);
+
+	if (info != NULL) {
+		for (const char *p = info + 3; *p != '\0'; p++) {
+			bool ours = false;
+
+			for (size_t k = 0; k < G_N_ELEMENTS(known_letters); k++)
+				ours |= known_letters[k].letter == *p;
+			if (!ours && g_ascii_isalpha(*p) &&
+			    strchr(letters->str, *p) == NULL)
+				g_string_append_c(letters, *p);
+		}
+	}
+	for (size_t k = 0; k < G_N_ELEMENTS(known_letters); k++)
+		if (wanted & known_letters[k].flag)
+			g_string_append_c(letters, known_letters[k].letter);
+	qsort(letters->str, letters->len, 1, cmp_char);
+	return g_string_free(letters, FALSE);
+}
+
 /*
  * Give message e the flags wanted: rename it into cur/ as
  * "base:2,LETTERS" (letters in ASCII order, unknown ones kept).
@@ -477,34 +520,11 @@ cmp_char(const void *a, const void *b)
 static bool
 rename_flags(struct mfolder *mf, struct entry *e, uint32_t wanted, GError **err)
 {
-	static const struct {
-		char letter;
-		uint32_t flag;
-	} known[] = { { 'D', MSG_DRAFT }, { 'F', MSG_FLAGGED },
-		{ 'R', MSG_ANSWERED }, { 'S', MSG_SEEN },
-		{ 'T', MSG_DELETED } };
-	const char *info = strstr(e->file, ":2,");
-	GString *letters = g_string_new(NULL);
+	g_autofree char *letters = info_letters(e->file, wanted);
 	g_autofree char *from = entry_path(mf, e);
 	g_autofree char *name = NULL, *to = NULL;
 
-	if (info != NULL) {
-		for (const char *p = info + 3; *p != '\0'; p++) {
-			bool ours = false;
-
-			for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
-				ours |= known[k].letter == *p;
-			if (!ours && g_ascii_isalpha(*p) &&
-			    strchr(letters->str, *p) == NULL)
-				g_string_append_c(letters, *p);
-		}
-	}
-	for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
-		if (wanted & known[k].flag)
-			g_string_append_c(letters, known[k].letter);
-	qsort(letters->str, letters->len, 1, cmp_char);
-	name = g_strdup_printf("%s:2,%s", e->base, letters->str);
-	g_string_free(letters, TRUE);
+	name = g_strdup_printf("%s:2,%s", e->base, letters);
 	to = g_build_filename(mf->dir, "cur", name, NULL);
 	if (strcmp(from, to) != 0 && rename(from, to) != 0) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
@@ -1075,6 +1095,14 @@ maildir_save_part(struct backend *be, const struct request *req,
 	bytes = read_message(mf, req->uid, &e, err);
 	if (bytes == NULL)
 		return false;
+	if (req->section == NULL || *req->section == '\0') {
+		/* The whole message, as it is (a copy to another account). */
+		ok = write_new_file(req->path, req->mode, bytes, err);
+		if (ok)
+			sink_progress(sink, g_bytes_get_size(bytes),
+			    g_bytes_get_size(bytes));
+		return ok;
+	}
 	data = g_bytes_get_data(bytes, &len);
 	msg = mime_message_parse(data != NULL ? data : "", len);
 	l = mime_message_leaf(msg, req->section != NULL ? req->section : "");
@@ -1094,6 +1122,291 @@ maildir_save_part(struct backend *be, const struct request *req,
 		sink_progress(sink, g_bytes_get_size(out),
 		    g_bytes_get_size(out));
 	return ok;
+}
+
+/* Forget entry e of mf (its file is gone). */
+static void
+entry_forget(struct mfolder *mf, struct entry *e)
+{
+	g_hash_table_remove(mf->by_uid, GUINT_TO_POINTER(e->uid));
+	g_hash_table_remove(mf->by_base, e->base); /* frees e */
+}
+
+/* fsync mf's new/ and cur/ (after renames or unlinks in them). */
+static bool
+sync_folder(const struct mfolder *mf, GError **err)
+{
+	static const char *const subs[] = { "new", "cur" };
+
+	for (size_t s = 0; s < G_N_ELEMENTS(subs); s++) {
+		g_autofree char *path =
+		    g_build_filename(mf->dir, subs[s], NULL);
+
+		if (!maildir_sync_dir(path, err))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The entry of message uid where its file is now; NULL when it is gone
+ * (another client purged it), with err only for a real error.
+ */
+static struct entry *
+entry_now(struct mfolder *mf, uint32_t uid, GError **err)
+{
+	g_autoptr(GError) error = NULL;
+	struct entry *e = NULL;
+	int fd = open_message(mf, uid, &e, &error);
+
+	if (fd >= 0) {
+		close(fd);
+		return e;
+	}
+	if (g_hash_table_lookup(mf->by_uid, GUINT_TO_POINTER(uid)) != NULL)
+		g_propagate_error(err, g_steal_pointer(&error));
+	return NULL;
+}
+
+/*
+ * Purge req->uids: the files of those marked deleted (T), only those;
+ * one already gone is no error.
+ */
+static bool
+maildir_expunge(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = folder_get(d, req->folder, false, sink, err);
+	bool ok = true;
+
+	if (mf == NULL)
+		return false;
+	for (guint i = 0; req->uids != NULL && i < req->uids->len; i++) {
+		uint32_t uid = g_array_index(req->uids, uint32_t, i);
+		struct entry *e = entry_now(mf, uid, err);
+		g_autofree char *path = NULL;
+
+		if (e == NULL) {
+			if (err != NULL && *err != NULL)
+				return false;
+			continue;
+		}
+		if (!(flags_of(e) & MSG_DELETED))
+			continue;
+		path = entry_path(mf, e);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot remove '%s': %s", path, g_strerror(errno));
+			ok = false;
+			break;
+		}
+		entry_forget(mf, e);
+	}
+	if (!sync_folder(mf, ok ? err : NULL))
+		ok = false;
+	return ok;
+}
+
+/* The info part message e gets in another folder; NULL: it goes to new/. */
+static char *
+info_for_copy(const struct entry *e, bool undelete)
+{
+	uint32_t flags = flags_of(e);
+
+	if (e->in_new && strstr(e->file, ":2,") == NULL)
+		return NULL;
+	if (undelete)
+		flags &= ~(uint32_t)MSG_DELETED;
+	return info_letters(e->file, flags);
+}
+
+/* Copy message e of mf into to under a new unique name, flags kept. */
+static bool
+copy_entry(struct mfolder *mf, struct entry *e, struct mfolder *to,
+    bool undelete, GError **err)
+{
+	g_autoptr(GBytes) bytes = read_message(mf, e->uid, &e, err);
+	g_autofree char *name = NULL, *info = NULL;
+	gsize len;
+	const char *data;
+
+	if (bytes == NULL)
+		return false;
+	data = g_bytes_get_data(bytes, &len);
+	name = maildir_unique_name();
+	info = info_for_copy(e, undelete);
+	return maildir_deliver_info(to->dir, name, info,
+	    data != NULL ? data : "", len, 0, err);
+}
+
+/* The two folders of a copy or a move; false with err. */
+static bool
+copy_folders(struct maildir *d, const struct request *req,
+    struct reply_sink *sink, struct mfolder **from, struct mfolder **to,
+    GError **err)
+{
+	if (req->target == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE, "no target");
+		return false;
+	}
+	*to = folder_get(d, req->target, false, sink, err);
+	if (*to == NULL)
+		return false;
+	*from = folder_get(d, req->folder, false, sink, err);
+	if (*from == NULL)
+		return false;
+	if (*from == *to || strcmp((*from)->dir, (*to)->dir) == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' is the folder itself", req->target);
+		return false;
+	}
+	return true;
+}
+
+/* Copy req->uids to req->target: new files, the flags in their names. */
+static bool
+maildir_copy(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = NULL, *to = NULL;
+
+	if (!copy_folders(d, req, sink, &mf, &to, err))
+		return false;
+	for (guint i = 0; req->uids != NULL && i < req->uids->len; i++) {
+		uint32_t uid = g_array_index(req->uids, uint32_t, i);
+		struct entry *e = entry_now(mf, uid, err);
+
+		if (e == NULL) {
+			if (err != NULL && *err != NULL)
+				return false;
+			continue;
+		}
+		if (!copy_entry(mf, e, to, req->undelete, err))
+			return false;
+		sink_progress(sink, i + 1, req->uids->len);
+	}
+	return true;
+}
+
+/*
+ * Move message e of mf to to: one rename(2) that never replaces a file
+ * (another name when one of that name is there), else, across
+ * filesystems, a copy and then the unlink.
+ */
+static bool
+move_entry(struct mfolder *mf, struct entry *e, struct mfolder *to,
+    bool undelete, GError **err)
+{
+	g_autofree char *info = info_for_copy(e, undelete);
+	g_autofree char *from = entry_path(mf, e);
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		g_autofree char *base =
+		    attempt == 0 ? g_strdup(e->base) : maildir_unique_name();
+		g_autofree char *file = info != NULL
+		    ? g_strdup_printf("%s:2,%s", base, info)
+		    : g_strdup(base);
+		g_autofree char *dst = g_build_filename(to->dir,
+		    info != NULL ? "cur" : "new", file, NULL);
+		int r =
+		    renameat2(AT_FDCWD, from, AT_FDCWD, dst, RENAME_NOREPLACE);
+
+		if (r != 0 && errno == EINVAL) {
+			/* No RENAME_NOREPLACE here: link never replaces. */
+			r = link(from, dst);
+			if (r == 0)
+				(void)unlink(from);
+		}
+		if (r == 0) {
+			entry_forget(mf, e);
+			return true;
+		}
+		if (errno == EXDEV)
+			break;
+		if (errno != EEXIST) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot move '%s': %s", from, g_strerror(errno));
+			return false;
+		}
+	}
+	if (!copy_entry(mf, e, to, undelete, err))
+		return false;
+	if (unlink(from) != 0 && errno != ENOENT) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "copied, but cannot remove '%s': %s", from,
+		    g_strerror(errno));
+		return false;
+	}
+	entry_forget(mf, e);
+	return true;
+}
+
+/* Move req->uids to req->target; gone from req->folder when it succeeds. */
+static bool
+maildir_move(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = NULL, *to = NULL;
+	bool ok = true;
+
+	if (!copy_folders(d, req, sink, &mf, &to, err))
+		return false;
+	for (guint i = 0; req->uids != NULL && i < req->uids->len; i++) {
+		uint32_t uid = g_array_index(req->uids, uint32_t, i);
+		struct entry *e = entry_now(mf, uid, err);
+
+		if (e == NULL) {
+			if (err != NULL && *err != NULL) {
+				ok = false;
+				break;
+			}
+			continue;
+		}
+		if (!move_entry(mf, e, to, req->undelete, err)) {
+			ok = false;
+			break;
+		}
+		sink_progress(sink, i + 1, req->uids->len);
+	}
+	/* The target first: a crash between them leaves a copy, never none. */
+	if (!sync_folder(to, ok ? err : NULL))
+		ok = false;
+	if (!sync_folder(mf, ok ? err : NULL))
+		ok = false;
+	return ok;
+}
+
+/* Add the message file req->path to req->folder with req->flags_add. */
+static bool
+maildir_append(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = folder_get(d, req->folder, false, sink, err);
+	g_autofree char *data = NULL, *name = NULL, *info = NULL;
+	const char *eol;
+	gsize len = 0;
+
+	if (mf == NULL)
+		return false;
+	if (!g_file_get_contents(req->path, &data, &len, err))
+		return false;
+	if (len > MESSAGE_READ_MAX) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "the message is too large to add (%zu bytes)", (size_t)len);
+		return false;
+	}
+	name = maildir_unique_name();
+	if (req->flags_add != 0)
+		info = info_letters(NULL, req->flags_add);
+	/* A server's message (CRLF) is stored with LF, as Maildir wants. */
+	eol = memchr(data, '\n', len);
+	return maildir_deliver_info(mf->dir, name, info, data, len,
+	    eol != NULL && eol > data && eol[-1] == '\r' ? MAILDIR_CRLF : 0,
+	    err);
 }
 
 static void
@@ -1123,6 +1436,10 @@ static const struct backend_ops maildir_ops = {
 	.save_part = maildir_save_part,
 	.free = maildir_free,
 	.set_flags = maildir_set_flags,
+	.expunge = maildir_expunge,
+	.copy = maildir_copy,
+	.move = maildir_move,
+	.append = maildir_append,
 };
 
 struct backend *
