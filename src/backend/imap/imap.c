@@ -2158,19 +2158,48 @@ imap_save_part(struct backend *be, const struct request *req,
 /* Messages larger than this are not appended (the file is read whole). */
 #define APPEND_MAX (64 * 1024 * 1024)
 
+/*
+ * data with every bare LF made CRLF (a local Maildir's message: the
+ * protocol wants CRLF lines); NULL when it has none, nothing to change.
+ */
+static char *
+append_crlf(const char *data, gsize len, gsize *out_len)
+{
+	gsize bare = 0, n = 0;
+	char *out;
+
+	for (gsize i = 0; i < len; i++)
+		bare += data[i] == '\n' && (i == 0 || data[i - 1] != '\r');
+	if (bare == 0)
+		return NULL;
+	out = g_malloc(len + bare);
+	for (gsize i = 0; i < len; i++) {
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+			out[n++] = '\r';
+		out[n++] = data[i];
+	}
+	*out_len = n;
+	return out;
+}
+
 /* APPEND the file req->path to req->folder with flags req->flags_add. */
 static bool
 imap_append(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
 	struct imap *d = imap_of(be);
-	g_autofree char *data = NULL, *mailbox = NULL;
+	g_autofree char *data = NULL, *mailbox = NULL, *crlf = NULL;
 	struct mailimap_flag_list *fl;
 	gsize len = 0;
 	int r;
 
 	if (!g_file_get_contents(req->path, &data, &len, err))
 		return false;
+	crlf = append_crlf(data, len, &len);
+	if (crlf != NULL) {
+		g_free(data);
+		data = g_steal_pointer(&crlf);
+	}
 	if (len > APPEND_MAX) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 		    "the message is too large to copy (%zu bytes)", len);
