@@ -1210,6 +1210,19 @@ change_what(enum request_kind kind)
 	}
 }
 
+/* What the folder list shows for server name name (a local ".Sent"). */
+static const char *
+shown_name(const struct account *acc, const char *name)
+{
+	for (guint i = 0; acc->folders != NULL && i < acc->folders->len; i++) {
+		const struct folder_info *fi = acc->folders->pdata[i];
+
+		if (strcmp(fi->server_name, name) == 0)
+			return fi->name;
+	}
+	return name;
+}
+
 static void
 on_change(const struct reply *reply, void *data)
 {
@@ -1244,7 +1257,7 @@ on_change(const struct reply *reply, void *data)
 			remove_uids(f, ch->uids, NULL);
 			core_notice(core, "%u message%s moved to %s",
 			    ch->uids->len, ch->uids->len == 1 ? "" : "s",
-			    ch->target);
+			    shown_name(f->acc, ch->target));
 		} else if (ch->then_delete) {
 			folder_change_flags_uids(f, ch->uids, MSG_DELETED, 0);
 			core_notice(core,
@@ -1254,7 +1267,7 @@ on_change(const struct reply *reply, void *data)
 		} else {
 			core_notice(core, "%u message%s copied to %s",
 			    ch->uids->len, ch->uids->len == 1 ? "" : "s",
-			    ch->target);
+			    shown_name(f->acc, ch->target));
 		}
 		break;
 	case REPLY_ERROR:
