@@ -111,6 +111,19 @@ struct backend_ops {
 	 * of the new ones), delete on the server what is due.
 	 */
 	backend_op *fetch_new;
+	/*
+	 * May be NULL. Folder management. create_folder makes req->folder,
+	 * a UTF-8 name as the user typed it (the driver encodes it, mUTF-7
+	 * for IMAP); rename_folder renames req->folder (a server name) to
+	 * req->target (UTF-8, as typed); delete_folder deletes req->folder
+	 * (a server name): a local store refuses one that holds messages
+	 * unless req->force. subscribe subscribes to req->folder, or
+	 * unsubscribes when !req->subscribe.
+	 */
+	backend_op *create_folder;
+	backend_op *rename_folder;
+	backend_op *delete_folder;
+	backend_op *subscribe;
 };
 
 /* How to reach a server: made by core from the account's options. */

@@ -27,6 +27,10 @@ enum request_kind {
 	REQ_MOVE,	   /* move uids of folder to target */
 	REQ_APPEND,	   /* add the message in path to folder */
 	REQ_FETCH_NEW,	   /* POP3: download new mail into the local store */
+	REQ_CREATE_FOLDER, /* make folder (its UTF-8 name, as typed) */
+	REQ_RENAME_FOLDER, /* rename folder to target (UTF-8, as typed) */
+	REQ_DELETE_FOLDER, /* delete folder (with its messages when force) */
+	REQ_SUBSCRIBE,	   /* subscribe to folder, or unsubscribe */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -70,6 +74,13 @@ struct request {
 	bool plain_expunge;
 	/* MOVE: clear \Deleted before moving (a move to the trash). */
 	bool undelete;
+	/* SUBSCRIBE: true subscribes, false unsubscribes. */
+	bool subscribe;
+	/* DELETE_FOLDER: a local folder that still holds messages is
+	 * deleted with them; without it such a folder is refused. */
+	bool force;
+	/* LIST_FOLDERS: only the subscribed folders (IMAP LSUB). */
+	bool subscribed_only;
 };
 
 enum msg_flag {
@@ -152,6 +163,7 @@ enum folder_flag {
 	FOLDER_TRASH = 1 << 5,
 	FOLDER_JUNK = 1 << 6,
 	FOLDER_ARCHIVE = 1 << 7,
+	FOLDER_SUBSCRIBED = 1 << 8, /* in the server's subscriptions */
 };
 
 struct folder_info {

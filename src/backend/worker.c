@@ -311,6 +311,26 @@ run_request(struct worker *w, struct request *req)
 		    offsetof(struct backend_ops, fetch_new) + sizeof(void *))
 			op = ops->fetch_new;
 		break;
+	case REQ_CREATE_FOLDER:
+		if (ops->size >= offsetof(struct backend_ops, create_folder) +
+			sizeof(void *))
+			op = ops->create_folder;
+		break;
+	case REQ_RENAME_FOLDER:
+		if (ops->size >= offsetof(struct backend_ops, rename_folder) +
+			sizeof(void *))
+			op = ops->rename_folder;
+		break;
+	case REQ_DELETE_FOLDER:
+		if (ops->size >= offsetof(struct backend_ops, delete_folder) +
+			sizeof(void *))
+			op = ops->delete_folder;
+		break;
+	case REQ_SUBSCRIBE:
+		if (ops->size >=
+		    offsetof(struct backend_ops, subscribe) + sizeof(void *))
+			op = ops->subscribe;
+		break;
 	case REQ_QUIT:
 		g_assert_not_reached();
 	}

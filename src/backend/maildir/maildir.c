@@ -203,23 +203,32 @@ inbox_dir(const struct maildir *d)
 
 static bool ensure_store(struct maildir *d, GError **err);
 
+/* The store exists and its real path is known. */
+static bool
+store_open(struct maildir *d, GError **err)
+{
+	if (d->real_root != NULL)
+		return true;
+	if (!ensure_store(d, err))
+		return false;
+	d->real_root = realpath(d->root, NULL);
+	if (d->real_root == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot open the store '%s': %s", d->root,
+		    g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /* The directory of folder name; NULL with err if there is none. */
 static char *
 resolve(struct maildir *d, const char *name, GError **err)
 {
 	g_autofree char *plain = NULL, *pp = NULL, *dotted = NULL;
 
-	if (d->real_root == NULL) {
-		if (!ensure_store(d, err))
-			return NULL;
-		d->real_root = realpath(d->root, NULL);
-		if (d->real_root == NULL) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-			    "cannot open the store '%s': %s", d->root,
-			    g_strerror(errno));
-			return NULL;
-		}
-	}
+	if (!store_open(d, err))
+		return NULL;
 	if (is_inbox(name)) {
 		char *dir = inbox_dir(d);
 
@@ -1409,6 +1418,357 @@ maildir_append(struct backend *be, const struct request *req,
 	    err);
 }
 
+/*
+ * Whether name (UTF-8, as typed) can be a new folder of the store: a
+ * safe name whose components do not start with '.' (hidden, and
+ * Maildir++'s own), and not the INBOX.
+ */
+static bool
+new_name_ok(const char *name, GError **err)
+{
+	if (name == NULL || !g_utf8_validate(name, -1, NULL) ||
+	    !maildir_name_is_safe(name) || is_inbox(name) || name[0] == '.' ||
+	    strstr(name, "/.") != NULL || strchr(name, ':') != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' cannot be a folder name here",
+		    name != NULL ? name : "");
+		return false;
+	}
+	return true;
+}
+
+/* Whether the store keeps its folders Maildir++ style (".a.b"). */
+static bool
+store_is_maildirpp(const struct maildir *d)
+{
+	return is_maildir(d->root);
+}
+
+/* The directory a new folder name gets in this store's layout. */
+static char *
+new_folder_dir(const struct maildir *d, const char *name, bool dotted)
+{
+	g_autofree char *base = NULL;
+
+	if (!dotted)
+		return g_build_filename(d->root, name, NULL);
+	base = g_strconcat(".", name, NULL);
+	g_strdelimit(base, "/", '.');
+	return g_build_filename(d->root, base, NULL);
+}
+
+/* Whether the nearest existing ancestor of path lies in the store. */
+static bool
+ancestor_inside(const struct maildir *d, const char *path)
+{
+	g_autofree char *p = g_strdup(path);
+
+	for (;;) {
+		char *slash;
+
+		if (access(p, F_OK) == 0)
+			return inside_store(d, p);
+		slash = strrchr(p, '/');
+		if (slash == NULL || slash == p)
+			return false;
+		*slash = '\0';
+	}
+}
+
+/* Fail unless nothing is at path (not even a dangling link). */
+static bool
+path_free(const char *path, const char *name, GError **err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "a folder '%s' exists already", name);
+		return false;
+	}
+	return true;
+}
+
+/* Forget the cached folders at dir or under it (they moved or went). */
+static void
+forget_folders(struct maildir *d, const char *dir)
+{
+	GHashTableIter it;
+	gpointer value;
+	size_t n = strlen(dir);
+
+	g_hash_table_iter_init(&it, d->folders);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		const struct mfolder *mf = value;
+
+		if (strncmp(mf->dir, dir, n) == 0 &&
+		    (mf->dir[n] == '\0' || mf->dir[n] == '/' ||
+			mf->dir[n] == '.'))
+			g_hash_table_iter_remove(&it);
+	}
+}
+
+static bool
+sync_root(const struct maildir *d, GError **err)
+{
+	return maildir_sync_dir(d->root, err);
+}
+
+/*
+ * Make folder req->folder: ".name" (a '/' becoming '.') with a
+ * maildirfolder file in a Maildir++ store (one whose root is the INBOX),
+ * else the plain directory name with cur/ new/ tmp/.
+ */
+static bool
+maildir_create_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	g_autofree char *dir = NULL;
+	bool dotted;
+
+	if (!store_open(d, err) || !new_name_ok(req->folder, err))
+		return false;
+	dotted = store_is_maildirpp(d);
+	dir = new_folder_dir(d, req->folder, dotted);
+	if (!path_free(dir, req->folder, err))
+		return false;
+	if (!ancestor_inside(d, dir)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' would lie outside the store", req->folder);
+		return false;
+	}
+	if (!maildir_ensure(dir, err))
+		return false;
+	if (dotted) {
+		g_autofree char *marker =
+		    g_build_filename(dir, "maildirfolder", NULL);
+		int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	return sync_root(d, err);
+}
+
+/* The directory of server name name, which must not be the INBOX. */
+static char *
+managed_dir(struct maildir *d, const char *name, GError **err)
+{
+	g_autofree char *dir = NULL, *inbox = NULL;
+
+	if (name == NULL || is_inbox(name)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the INBOX cannot be renamed or deleted");
+		return NULL;
+	}
+	dir = resolve(d, name, err);
+	if (dir == NULL)
+		return NULL;
+	inbox = inbox_dir(d);
+	if (strcmp(dir, inbox) == 0 || strcmp(dir, d->root) == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the INBOX cannot be renamed or deleted");
+		return NULL;
+	}
+	return g_steal_pointer(&dir);
+}
+
+/* rename(2) that never replaces; false with errno. */
+static bool
+rename_noreplace(const char *from, const char *to)
+{
+	struct stat st;
+
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return true;
+	if (errno != EINVAL)
+		return false;
+	if (lstat(to, &st) == 0) {
+		errno = EEXIST;
+		return false;
+	}
+	return rename(from, to) == 0;
+}
+
+/*
+ * Rename folder req->folder to req->target in its own layout; a Maildir++
+ * folder's subfolders (".old.x") follow it.
+ */
+static bool
+maildir_rename_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	g_autofree char *from = managed_dir(d, req->folder, err);
+	g_autofree char *to = NULL, *from_base = NULL, *to_base = NULL;
+	bool dotted;
+
+	if (from == NULL || !new_name_ok(req->target, err))
+		return false;
+	from_base = g_path_get_basename(from);
+	dotted = from_base[0] == '.';
+	to = new_folder_dir(d, req->target, dotted);
+	if (!path_free(to, req->target, err))
+		return false;
+	if (!ancestor_inside(d, to)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' would lie outside the store", req->target);
+		return false;
+	}
+	if (!dotted) {
+		g_autofree char *parent = g_path_get_dirname(to);
+
+		if (g_mkdir_with_parents(parent, 0700) != 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot create '%s': %s", parent,
+			    g_strerror(errno));
+			return false;
+		}
+	}
+	if (!rename_noreplace(from, to)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot rename '%s': %s", req->folder, g_strerror(errno));
+		return false;
+	}
+	forget_folders(d, from);
+	to_base = g_path_get_basename(to);
+	if (dotted) {
+		/* ".old.x" -> ".new.x": the subfolders keep their place. */
+		g_autofree char *prefix = g_strconcat(from_base, ".", NULL);
+		g_autoptr(GPtrArray) kids =
+		    g_ptr_array_new_with_free_func(g_free);
+		DIR *dh = opendir(d->root);
+		struct dirent *de;
+
+		while (dh != NULL && (de = readdir(dh)) != NULL)
+			if (g_str_has_prefix(de->d_name, prefix))
+				g_ptr_array_add(kids, g_strdup(de->d_name));
+		if (dh != NULL)
+			closedir(dh);
+		for (guint i = 0; i < kids->len; i++) {
+			const char *kid = kids->pdata[i];
+			g_autofree char *kfrom =
+			    g_build_filename(d->root, kid, NULL);
+			g_autofree char *kname =
+			    g_strconcat(to_base, kid + strlen(from_base), NULL);
+			g_autofree char *kto =
+			    g_build_filename(d->root, kname, NULL);
+
+			if (!rename_noreplace(kfrom, kto))
+				log_warn("%s: cannot rename '%s': %s",
+				    d->account, kid, g_strerror(errno));
+		}
+	}
+	return sync_root(d, err);
+}
+
+/* Remove the regular files of dir (not its subdirectories). */
+static bool
+remove_files(const char *dir, GError **err)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	bool ok = true;
+
+	if (dh == NULL)
+		return errno == ENOENT;
+	while ((de = readdir(dh)) != NULL) {
+		struct stat st;
+
+		if (fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) !=
+			0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(dh), de->d_name, 0) != 0 &&
+		    errno != ENOENT) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot remove '%s/%s': %s", dir, de->d_name,
+			    g_strerror(errno));
+			ok = false;
+			break;
+		}
+	}
+	closedir(dh);
+	return ok;
+}
+
+/* Whether dir holds a directory other than cur/ new/ tmp/. */
+static bool
+has_subdirs(const char *dir)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	while (dh != NULL && !found && (de = readdir(dh)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, "cur") == 0 ||
+		    strcmp(de->d_name, "new") == 0 ||
+		    strcmp(de->d_name, "tmp") == 0)
+			continue;
+		found = fstatat(dirfd(dh), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode);
+	}
+	if (dh != NULL)
+		closedir(dh);
+	return found;
+}
+
+/*
+ * Delete folder req->folder: refused while it holds messages unless
+ * req->force, and while it holds subfolders; its files go, then the
+ * directory.
+ */
+static bool
+maildir_delete_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	static const char *const subs[] = { "cur", "new", "tmp" };
+	struct maildir *d = maildir_of(be);
+	g_autofree char *dir = managed_dir(d, req->folder, err);
+	int64_t total = 0, unseen = 0;
+
+	if (dir == NULL)
+		return false;
+	count_folder(dir, &total, &unseen);
+	if (total > 0 && !req->force) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the folder holds %" G_GINT64_FORMAT " message%s", total,
+		    total == 1 ? "" : "s");
+		return false;
+	}
+	if (has_subdirs(dir)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the folder has subfolders: delete them first");
+		return false;
+	}
+	forget_folders(d, dir);
+	for (size_t s = 0; s < G_N_ELEMENTS(subs); s++) {
+		g_autofree char *sub = g_build_filename(dir, subs[s], NULL);
+
+		if (!remove_files(sub, err))
+			return false;
+		if (rmdir(sub) != 0 && errno != ENOENT) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot remove '%s': %s", sub, g_strerror(errno));
+			return false;
+		}
+	}
+	if (!remove_files(dir, err))
+		return false;
+	if (rmdir(dir) != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot remove '%s': %s", dir, g_strerror(errno));
+		return false;
+	}
+	return sync_root(d, err);
+}
+
 static void
 maildir_free(struct backend *be)
 {
@@ -1440,6 +1800,9 @@ static const struct backend_ops maildir_ops = {
 	.copy = maildir_copy,
 	.move = maildir_move,
 	.append = maildir_append,
+	.create_folder = maildir_create_folder,
+	.rename_folder = maildir_rename_folder,
+	.delete_folder = maildir_delete_folder,
 };
 
 struct backend *
