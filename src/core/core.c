@@ -575,17 +575,24 @@ on_folders(const struct reply *reply, void *data)
 	}
 	if (reply_is_terminal(reply))
 		acc->listing = false;
+	if (reply_is_terminal(reply) && acc->list_again) {
+		acc->list_again = false;
+		core_list_folders(acc->core, acc);
+	}
 	core_changed(acc->core);
 }
 
 void
 core_list_folders(struct core *core, struct account *acc)
 {
+	struct request *req;
+
 	if (acc->worker == NULL || acc->listing)
 		return;
+	req = request_new(REQ_LIST_FOLDERS);
+	req->subscribed_only = acc->subscribed_only;
 	acc->listing = true;
-	worker_post(acc->worker, request_new(REQ_LIST_FOLDERS), on_folders,
-	    acc);
+	worker_post(acc->worker, req, on_folders, acc);
 }
 
 void

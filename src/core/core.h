@@ -80,6 +80,10 @@ struct account {
 	int64_t fetch_ended;   /* monotonic µs of the last end; 0: never */
 	int64_t fetch_shown;   /* monotonic µs of the last progress shown */
 	uint64_t fetch_done;   /* messages delivered by the fetch under way */
+	/* The folder list: the subscribed folders only (IMAP LSUB). */
+	bool subscribed_only;
+	/* A change came during the listing under way: list again after. */
+	bool list_again;
 };
 
 /* Called when the model changed and views should redraw. */
