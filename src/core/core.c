@@ -464,11 +464,43 @@ post_connect(struct account *acc)
 	worker_post(acc->worker, request_new(REQ_CONNECT), on_connected, acc);
 }
 
+static void fetch_account(struct core *core, struct account *acc, bool by_user);
+
+/*
+ * A POP3 account's question was answered: its download connection is
+ * made again (with the typed password or the trust) and fetches; a
+ * cancelled question leaves the local folders as they are.
+ */
+static void
+pop_answered(struct core *core, struct account *acc, const char *why)
+{
+	if (why != NULL) {
+		acc->pop_login_cancelled = true;
+		acc->state = ACCOUNT_FAILED;
+		g_free(acc->error);
+		acc->error = g_strdup(why);
+		core_status(core, "%s: %s", acc->name, why);
+		return;
+	}
+	acc->pop_login_cancelled = false;
+	g_clear_pointer(&acc->pop_worker, worker_free);
+	fetch_account(core, acc, true);
+}
+
 void
 core_answer_password(struct core *core, struct account *acc,
     const char *password)
 {
 	acc->asking = false;
+	if (acc->kind == ACCOUNT_POP) {
+		if (password != NULL) {
+			free_secret(acc->password);
+			acc->password = g_strdup(password);
+		}
+		pop_answered(core, acc,
+		    password == NULL ? "login cancelled" : NULL);
+		return;
+	}
 	if (password == NULL) {
 		fail_folder(core, acc, "login cancelled");
 		return;
@@ -484,6 +516,12 @@ core_answer_cert(struct core *core, struct account *acc, enum core_trust trust)
 	g_autofree char *fp = g_steal_pointer(&acc->asked_fingerprint);
 
 	acc->asking = false;
+	if (acc->kind == ACCOUNT_POP &&
+	    (trust == CORE_TRUST_REJECT || fp == NULL)) {
+		pop_answered(core, acc,
+		    "certificate rejected; nothing is downloaded");
+		return;
+	}
 	if (trust == CORE_TRUST_REJECT || fp == NULL) {
 		fail_folder(core, acc,
 		    "certificate rejected; the account stays closed");
@@ -506,6 +544,10 @@ core_answer_cert(struct core *core, struct account *acc, enum core_trust trust)
 	/* Always also for this run: the pin file may not be writable. */
 	g_free(acc->accepted_fingerprint);
 	acc->accepted_fingerprint = g_steal_pointer(&fp);
+	if (acc->kind == ACCOUNT_POP) {
+		pop_answered(core, acc, NULL);
+		return;
+	}
 	core_account_restart(core, acc);
 }
 
@@ -639,6 +681,11 @@ on_fetched(const struct reply *reply, void *data)
 			acc->state = ACCOUNT_IDLE;
 			g_clear_pointer(&acc->error, g_free);
 		}
+		/* New files in the store: the open Inbox shows them. */
+		if (acc->fetch_done > 0 && core->folder != NULL &&
+		    core->folder->acc == acc &&
+		    g_ascii_strcasecmp(core->folder->name, "INBOX") == 0)
+			folder_reload(core->folder);
 		if (acc->fetch_done > 0)
 			core_notice(core,
 			    "%s: %" G_GUINT64_FORMAT " new message%s",
@@ -646,6 +693,12 @@ on_fetched(const struct reply *reply, void *data)
 			    acc->fetch_done == 1 ? "" : "s");
 		else if (acc->fetch_asked)
 			core_notice(core, "%s: no new messages", acc->name);
+	} else if (reply->kind == REPLY_ERROR &&
+	    (acc->fetch_asked || !acc->pop_login_cancelled) &&
+	    core_account_trouble(acc, reply)) {
+		/* A password (none configured) is asked for: the answer
+		 * fetches again. */
+		acc->state = ACCOUNT_CONNECTING;
 	} else if (reply->kind == REPLY_ERROR) {
 		/*
 		 * The accounts view keeps it; the message line only for G,

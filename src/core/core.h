@@ -84,6 +84,8 @@ struct account {
 	bool subscribed_only;
 	/* A change came during the listing under way: list again after. */
 	bool list_again;
+	/* POP3: the user cancelled the password prompt; only G asks again. */
+	bool pop_login_cancelled;
 };
 
 /* Called when the model changed and views should redraw. */

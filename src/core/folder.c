@@ -986,6 +986,13 @@ apply_folder_state(struct folder *f, const struct folder_state *fs)
 }
 
 void
+folder_reload(struct folder *f)
+{
+	if (f->load == FOLDER_OPEN)
+		post_open(f);
+}
+
+void
 folder_set_sort(struct folder *f, enum sort_key key, bool reverse)
 {
 	f->sort = key;

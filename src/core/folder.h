@@ -210,6 +210,12 @@ bool folder_trash(const struct folder *f, const char **name);
  */
 void folder_set_sort(struct folder *f, enum sort_key key, bool reverse);
 /*
+ * Ask for the folder's UID list again (new mail in a local store): rows
+ * that stay keep their headers and the cursor stays on its message. Does
+ * nothing while the folder is not open.
+ */
+void folder_reload(struct folder *f);
+/*
  * Save part number i of the shown message to path (a new file), fetching
  * that part only; the result is reported as a notice or an error.
  */
