@@ -45,6 +45,8 @@ void sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total);
 /* Progress that also counts bytes (REQ_FETCH_NEW). */
 void sink_progress_bytes(struct reply_sink *sink, uint64_t done, uint64_t total,
     uint64_t bytes, uint64_t total_bytes);
+/* REQ_FETCH_NEW with pop_delete = ask: what a yes would delete. */
+void sink_deletable(struct reply_sink *sink, uint64_t n);
 void sink_folders(struct reply_sink *sink, GPtrArray *folders);
 void sink_folder(struct reply_sink *sink, struct folder_state *folder);
 void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
@@ -159,6 +161,7 @@ struct backend_params {
 	bool pop_delete;	 /* DELE what was downloaded */
 	long pop_keep_days;	 /* with pop_delete: after N days; 0: at once */
 	long pop_max_size;	 /* bytes; larger: header only; 0: no limit */
+	bool pop_delete_ask;	 /* pop_delete = ask: keep, count, ask */
 };
 
 /* A driver instance: drivers embed or extend it through data. */

@@ -81,6 +81,9 @@ struct request {
 	bool force;
 	/* LIST_FOLDERS: only the subscribed folders (IMAP LSUB). */
 	bool subscribed_only;
+	/* FETCH_NEW: download nothing; delete on the server what was
+	 * downloaded (the yes to pop_delete = ask). */
+	bool pop_delete_now;
 };
 
 enum msg_flag {
@@ -261,6 +264,10 @@ struct reply {
 	char *account; /* the worker's name; owned */
 	/* REPLY_PROGRESS of REQ_FETCH_NEW: bytes of done, of total. */
 	uint64_t bytes, total_bytes;
+	/* REPLY_PROGRESS of REQ_FETCH_NEW with pop_delete = ask, at its end
+	 * (done and total 0): downloaded messages the server still has
+	 * that a yes would delete. */
+	uint64_t deletable;
 };
 
 struct request *request_new(enum request_kind kind);

@@ -182,6 +182,16 @@ sink_progress_bytes(struct reply_sink *sink, uint64_t done, uint64_t total,
 }
 
 void
+sink_deletable(struct reply_sink *sink, uint64_t n)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_PROGRESS);
+
+	reply->deletable = n;
+	reply_push(sink->worker->rq, reply);
+}
+
+void
 sink_folders(struct reply_sink *sink, GPtrArray *folders)
 {
 	struct reply *reply =

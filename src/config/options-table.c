@@ -105,7 +105,7 @@ static const struct option_def table[] = {
 	{ "pop_check_interval", OPT_NUMBER, OPT_ACCOUNT, "600", 0, 86400, NULL,
 	  "Seconds between fetches of a POP3 account while skua runs; 0 fetches only at start and on G." },
 	{ "pop_delete", OPT_STRING, OPT_ACCOUNT, "yes", 0, 0, check_pop_delete,
-	  "Whether a downloaded message is deleted on the POP3 server: yes, no, or ask (skua --fetch never asks and keeps it)." },
+	  "Whether a downloaded message is deleted on the POP3 server: yes, no, or ask (after a fetch with new mail, or G; skua --fetch never asks and keeps it)." },
 	{ "pop_keep_days", OPT_NUMBER, OPT_ACCOUNT, "0", 0, 36500, NULL,
 	  "With pop_delete: leave a downloaded message on the server for this many days after its download; 0 deletes it at once." },
 	{ "pop_max_size", OPT_NUMBER, OPT_ACCOUNT, "0", 0, 2147483647, NULL,

@@ -223,9 +223,11 @@ driver_for(const struct account *acc)
 		state = g_strconcat(data, "/pop/", safe, ".sqlite", NULL);
 		p.local_store = store;
 		p.pop_state = state;
-		/* ask: nothing asks yet, so it keeps the message. */
+		/* ask: kept, and the interface asks after the fetch. */
 		p.pop_delete =
 		    g_strcmp0(opt_string(o, "pop_delete"), "yes") == 0;
+		p.pop_delete_ask =
+		    g_strcmp0(opt_string(o, "pop_delete"), "ask") == 0;
 		p.pop_keep_days = opt_number(o, "pop_keep_days");
 		p.pop_max_size = opt_number(o, "pop_max_size");
 	}
@@ -651,6 +653,10 @@ on_fetched(const struct reply *reply, void *data)
 	struct core *core = acc->core;
 	int64_t now = g_get_monotonic_time();
 
+	if (reply->kind == REPLY_PROGRESS && reply->deletable > 0) {
+		acc->fetch_deletable = reply->deletable;
+		return;
+	}
 	if (reply->kind == REPLY_PROGRESS) {
 		acc->fetch_done = reply->done;
 		/* The message line follows at most five times a second. */
@@ -693,6 +699,14 @@ on_fetched(const struct reply *reply, void *data)
 			    acc->fetch_done == 1 ? "" : "s");
 		else if (acc->fetch_asked)
 			core_notice(core, "%s: no new messages", acc->name);
+		/* pop_delete = ask: after new mail, or when G asked. */
+		if (acc->fetch_deletable > 0 &&
+		    (acc->fetch_done > 0 || acc->fetch_asked) &&
+		    core->ask_pop_delete != NULL && !acc->asking_delete) {
+			acc->asking_delete = true;
+			core->ask_pop_delete(core, acc,
+			    (unsigned)acc->fetch_deletable, core->ask_data);
+		}
 	} else if (reply->kind == REPLY_ERROR &&
 	    (acc->fetch_asked || !acc->pop_login_cancelled) &&
 	    core_account_trouble(acc, reply)) {
@@ -745,10 +759,59 @@ fetch_account(struct core *core, struct account *acc, bool by_user)
 	}
 	acc->fetch_asked = by_user;
 	acc->fetch_done = 0;
+	acc->fetch_deletable = 0;
 	acc->fetch_started = g_get_monotonic_time();
 	acc->fetch_shown = 0;
 	acc->fetch_id = worker_post(acc->pop_worker, request_new(REQ_FETCH_NEW),
 	    on_fetched, acc);
+}
+
+static void
+on_pop_deleted(const struct reply *reply, void *data)
+{
+	struct account *acc = data;
+	struct core *core = acc->core;
+
+	if (reply->kind == REPLY_PROGRESS) {
+		acc->fetch_done = reply->done;
+		return;
+	}
+	acc->fetch_id = 0;
+	acc->fetch_ended = g_get_monotonic_time();
+	if (reply->kind == REPLY_DONE)
+		core_notice(core,
+		    "%s: %" G_GUINT64_FORMAT " message%s deleted on the server",
+		    acc->name, acc->fetch_done,
+		    acc->fetch_done == 1 ? "" : "s");
+	else if (reply->kind == REPLY_ERROR)
+		core_status(core, "%s", reply->error->message);
+	else
+		core_status(core, "%s: nothing deleted on the server",
+		    acc->name);
+	core_changed(core);
+}
+
+bool
+core_answer_pop_delete(struct core *core, struct account *acc, bool yes,
+    GError **err)
+{
+	struct request *req;
+
+	acc->asking_delete = false;
+	if (!yes)
+		return true;
+	if (acc->pop_worker == NULL || acc->fetch_id != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "%s: a fetch is under way; G asks again", acc->name);
+		return false;
+	}
+	req = request_new(REQ_FETCH_NEW);
+	req->pop_delete_now = true;
+	acc->fetch_asked = true;
+	acc->fetch_done = 0;
+	acc->fetch_started = g_get_monotonic_time();
+	acc->fetch_id = worker_post(acc->pop_worker, req, on_pop_deleted, acc);
+	return true;
 }
 
 void

@@ -76,4 +76,55 @@ tmux_send ui q
 tmux_wait_for ui 'Purge' 1 >/dev/null 2>&1 && tmux_send ui n
 tap_is "$(tmux_wait_exit ui $((10 * scale)))" 0 "q quits"
 
+# --- pop_delete = ask: no keeps them, yes deletes them; --fetch keeps --
+deliver bob six seven
+cat >"$E2E_TMP/bob.rc" <<RC
+account bob
+	set folder = "pops://bob@127.0.0.1:$PORT_POP3S/"
+	set password = "$(e2e_password bob)"
+	set tls_ca_file = "$E2E_CA"
+	set pop_check_interval = 0
+	set pop_delete = ask
+end
+RC
+wait_server() {
+	local got
+	for _ in $(seq 100); do
+		got=$(mailbox_count "$1" INBOX 2>/dev/null || true)
+		[ "$got" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$1's INBOX on the server holds $got messages, not $2"
+	return 1
+}
+tmux_start ask 100 30 "$SKUA" -F "$E2E_TMP/bob.rc"
+tap_check "pop_delete = ask: after the fetch skua asks" \
+	tmux_wait_for ask 'Delete 2 downloaded messages from the server\? \(y/n\)' $((20 * scale))
+tmux_send ask n
+tap_check "n: it says they stay" \
+	tmux_wait_for ask 'bob: the messages stay on the server' 10
+sleep 0.5
+tap_is "$(mailbox_count bob INBOX)" 2 "n: the server keeps both"
+tmux_send ask G
+tap_check "G asks again" \
+	tmux_wait_for ask 'Delete 2 downloaded messages from the server\? \(y/n\)' $((20 * scale))
+tmux_send ask y
+tap_check "y: it says they were deleted" \
+	tmux_wait_for ask 'bob: 2 messages deleted on the server' $((20 * scale))
+tap_check "y: the server is empty" wait_server bob 0
+tap_is "$(count_files "$XDG_DATA_HOME/skua/mail/bob")" 2 \
+	"the local store keeps both"
+tmux_send ask q
+tmux_wait_for ask 'Purge' 1 >/dev/null 2>&1 && tmux_send ask n
+tap_is "$(tmux_wait_exit ask $((10 * scale)))" 0 "q quits"
+
+deliver carol eight
+sed -e 's/bob/carol/g' -e "s/secret-carol/$(e2e_password carol)/" \
+	"$E2E_TMP/bob.rc" >"$E2E_TMP/carol.rc"
+rc=0
+out=$("$SKUA" --fetch -F "$E2E_TMP/carol.rc" 2>&1) || rc=$?
+tap_like "$rc $out" '^0 carol: 1 new message .* 0 deleted on the server, 1 left there \(pop_delete is ask: --fetch does not ask and keeps them\)$' \
+	"skua --fetch treats ask as no and says so"
+tap_is "$(mailbox_count carol INBOX)" 1 "the server keeps it"
+
 tap_done

@@ -43,6 +43,7 @@
 #include "backend/backend.h"
 #include "backend/maildir/deliver.h"
 #include "backend/pop3/pop3.h"
+#include "backend/types.h"
 #include "net/conn.h"
 #include "store/uidl.h"
 #include "util/error.h"
@@ -68,8 +69,9 @@ struct pop3 {
 	enum tls_mode tls;
 	bool verify;
 	int timeout;
-	bool del;
+	bool del, ask;
 	long keep_days, max_size;
+	bool delete_now; /* this run: the yes to pop_delete = ask */
 
 	mailpop3 *session;  /* NULL while disconnected */
 	char response[201]; /* server_text()'s copy */
@@ -581,12 +583,19 @@ clear_item(gpointer p)
 	g_free(it->uidl);
 }
 
+/* Whether pop_delete = yes (del) would delete row's message now. */
+static bool
+due(const struct pop3 *d, const struct uidl_row *row, int64_t now, bool del)
+{
+	if (!del || row->partial)
+		return false;
+	return d->keep_days <= 0 || now - row->fetched >= d->keep_days * 86400;
+}
+
 static bool
 delete_due(const struct pop3 *d, const struct uidl_row *row, int64_t now)
 {
-	if (!d->del || row->partial)
-		return false;
-	return d->keep_days <= 0 || now - row->fetched >= d->keep_days * 86400;
+	return due(d, row, now, d->del || d->delete_now);
 }
 
 bool
@@ -652,7 +661,7 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 	if (rows == NULL || !reconcile(d, st, server, rows, on_server, err))
 		goto out;
 
-	for (unsigned i = 0; i < carray_count(list); i++) {
+	for (unsigned i = 0; !d->delete_now && i < carray_count(list); i++) {
 		struct mailpop3_msg_info *info = carray_get(list, i);
 
 		if (info != NULL &&
@@ -730,6 +739,20 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 			goto out;
 		deleted++;
 	}
+	/* pop_delete = ask: what a yes would delete (kept meanwhile). */
+	for (unsigned i = 0;
+	     d->ask && !d->del && !d->delete_now && i < carray_count(list);
+	     i++) {
+		struct mailpop3_msg_info *info = carray_get(list, i);
+		struct uidl_row *row;
+
+		if (info == NULL || info->msg_deleted)
+			continue;
+		row = g_hash_table_lookup(rows, info->msg_uidl);
+		if (row != NULL && row->state == UIDL_DONE &&
+		    due(d, row, now, true))
+			res->deletable++;
+	}
 	/* QUIT frees the list (libetpan's): count what stays before it. */
 	res->left = carray_count(list) - deleted;
 	list = NULL;
@@ -760,11 +783,19 @@ static bool
 pop3_fetch_op(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
+	struct pop3 *d = pop3_of(be);
 	struct pop3_result res;
+	bool ok;
 
-	(void)req;
-	if (!pop3_fetch(be, sink_fetch_progress, sink, &res, err))
+	d->delete_now = req->pop_delete_now;
+	ok = pop3_fetch(be, sink_fetch_progress, sink, &res, err);
+	d->delete_now = false;
+	if (!ok)
 		return false;
+	if (req->pop_delete_now)
+		sink_progress(sink, res.deleted, res.deleted);
+	else if (res.deletable > 0)
+		sink_deletable(sink, res.deletable);
 	log_info("%s: fetched %u messages (%" G_GUINT64_FORMAT
 		 " bytes), deleted %u, %u left on the server",
 	    pop3_of(be)->account, res.fetched, res.bytes, res.deleted,
@@ -833,6 +864,7 @@ pop3_backend_new(const struct backend_params *p)
 	d->local_store = g_strdup(p->local_store);
 	d->state = g_strdup(p->pop_state);
 	d->del = p->pop_delete;
+	d->ask = p->pop_delete_ask;
 	d->keep_days = p->pop_keep_days;
 	d->max_size = p->pop_max_size;
 	d->cancel = net_cancel_new();
