@@ -126,6 +126,13 @@ struct backend_ops {
 	backend_op *rename_folder;
 	backend_op *delete_folder;
 	backend_op *subscribe;
+	/*
+	 * May be NULL. POP3: replace the header-only download named
+	 * req->path (a Maildir unique name of the local store) by the whole
+	 * message (RETR, found by its UIDL), atomically; an error
+	 * (SKUA_ERROR_IO) when the server no longer has it.
+	 */
+	backend_op *fetch_full;
 };
 
 /* How to reach a server: made by core from the account's options. */

@@ -31,6 +31,8 @@ enum request_kind {
 	REQ_RENAME_FOLDER, /* rename folder to target (UTF-8, as typed) */
 	REQ_DELETE_FOLDER, /* delete folder (with its messages when force) */
 	REQ_SUBSCRIBE,	   /* subscribe to folder, or unsubscribe */
+	REQ_FETCH_FULL,	   /* POP3: the whole message of a header-only
+			      download (path: its Maildir unique name) */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -201,6 +203,10 @@ struct message_text {
 	char *shown_type; /* "text/plain", or NULL when no text part */
 	GPtrArray *parts; /* struct part_info *: every leaf part */
 	uint32_t flags;	  /* the flags after opening (MSG_SEEN set) */
+	/* A POP3 download of the header only (pop_max_size, marked
+	 * X-Skua-Partial): its Maildir unique name, for REQ_FETCH_FULL;
+	 * else NULL. */
+	char *partial_name;
 };
 
 void message_text_free(struct message_text *mt);

@@ -341,6 +341,11 @@ run_request(struct worker *w, struct request *req)
 		    offsetof(struct backend_ops, subscribe) + sizeof(void *))
 			op = ops->subscribe;
 		break;
+	case REQ_FETCH_FULL:
+		if (ops->size >=
+		    offsetof(struct backend_ops, fetch_full) + sizeof(void *))
+			op = ops->fetch_full;
+		break;
 	case REQ_QUIT:
 		g_assert_not_reached();
 	}

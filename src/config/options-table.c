@@ -109,7 +109,7 @@ static const struct option_def table[] = {
 	{ "pop_keep_days", OPT_NUMBER, OPT_ACCOUNT, "0", 0, 36500, NULL,
 	  "With pop_delete: leave a downloaded message on the server for this many days after its download; 0 deletes it at once." },
 	{ "pop_max_size", OPT_NUMBER, OPT_ACCOUNT, "0", 0, 2147483647, NULL,
-	  "Messages larger than this many bytes are downloaded as their header only (TOP), marked X-Skua-Partial, and stay on the server; 0: no limit." },
+	  "Messages larger than this many bytes are downloaded as their header only (TOP), marked X-Skua-Partial, and stay on the server until opened, which downloads them whole; 0: no limit." },
 	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,
 	  "Whether q on the main screen quits: yes, no, or ask-yes/ask-no to ask with that default." },
 	{ "sidebar_visible", OPT_BOOL, 0, "no", 0, 0, NULL,

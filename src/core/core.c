@@ -733,6 +733,86 @@ on_fetched(const struct reply *reply, void *data)
 	core_changed(core);
 }
 
+/* The POP3 account's download connection, made on first use. */
+static bool
+pop_worker_ready(struct core *core, struct account *acc)
+{
+	struct backend *be;
+	g_autofree char *name = NULL;
+
+	if (acc->pop_worker != NULL)
+		return true;
+	be = driver_for(acc);
+	if (be == NULL) {
+		core_status(core, "%s: no driver for %s", acc->name,
+		    account_kind_name(acc));
+		return false;
+	}
+	name = g_strdup_printf("%s (fetch)", acc->name);
+	acc->pop_worker = worker_new(name, be, core->rq);
+	return true;
+}
+
+/* A whole message asked for the pager: where it is to be shown. */
+struct full_fetch {
+	struct core *core;
+	unsigned folder_serial;
+	uint32_t uid;
+};
+
+static void
+on_full_fetched(const struct reply *reply, void *data)
+{
+	struct full_fetch *ff = data;
+	struct core *core = ff->core;
+	struct folder *f = core->folder;
+
+	if (!reply_is_terminal(reply))
+		return;
+	if (f != NULL && f->serial != ff->folder_serial)
+		f = NULL;
+	if (reply->kind == REPLY_DONE) {
+		core_notice(core, "the whole message was downloaded");
+		if (f != NULL)
+			folder_reload_message(f, ff->uid);
+	} else if (reply->kind == REPLY_ERROR) {
+		core_status(core, "%s", reply->error->message);
+	} else {
+		core_status(core, "the whole message was not downloaded");
+	}
+	g_free(ff);
+	core_changed(core);
+}
+
+void
+core_fetch_full(struct core *core, struct account *acc, unsigned folder_serial,
+    uint32_t uid, const char *name)
+{
+	struct full_fetch *ff;
+	struct request *req;
+
+	if (acc->kind != ACCOUNT_POP || acc->url == NULL) {
+		core_status(core,
+		    "only the header of this message is here "
+		    "(X-Skua-Partial), and no POP3 account to "
+		    "fetch the rest from");
+		return;
+	}
+	acc->core = core;
+	if (!pop_worker_ready(core, acc))
+		return;
+	ff = g_new0(struct full_fetch, 1);
+	ff->core = core;
+	ff->folder_serial = folder_serial;
+	ff->uid = uid;
+	req = request_new(REQ_FETCH_FULL);
+	req->path = g_strdup(name);
+	worker_post(acc->pop_worker, req, on_full_fetched, ff);
+	core_notice(core,
+	    "only the header is here: downloading the whole "
+	    "message...");
+}
+
 static void
 fetch_account(struct core *core, struct account *acc, bool by_user)
 {
@@ -744,18 +824,9 @@ fetch_account(struct core *core, struct account *acc, bool by_user)
 		return;
 	}
 	acc->core = core;
-	if (acc->pop_worker == NULL) {
-		struct backend *be = driver_for(acc);
-		g_autofree char *name = NULL;
-
-		if (be == NULL) {
-			core_status(core, "%s: no driver for %s", acc->name,
-			    account_kind_name(acc));
-			acc->fetch_ended = g_get_monotonic_time();
-			return;
-		}
-		name = g_strdup_printf("%s (fetch)", acc->name);
-		acc->pop_worker = worker_new(name, be, core->rq);
+	if (!pop_worker_ready(core, acc)) {
+		acc->fetch_ended = g_get_monotonic_time();
+		return;
 	}
 	acc->fetch_asked = by_user;
 	acc->fetch_done = 0;

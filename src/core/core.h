@@ -180,6 +180,15 @@ bool core_account_trouble(struct account *acc, const struct reply *reply);
 void core_answer_password(struct core *core, struct account *acc,
     const char *password);
 /*
+ * The pager shows a POP3 download of the header only (Maildir unique
+ * name name, message uid of the folder whose serial is folder_serial):
+ * fetch the whole message on acc's download connection while the server
+ * still has it, then show it again if it is still the one open; a one-line
+ * status when it cannot.
+ */
+void core_fetch_full(struct core *core, struct account *acc,
+    unsigned folder_serial, uint32_t uid, const char *name);
+/*
  * The answer to ask_pop_delete: yes deletes them on the server (false
  * with err when it cannot start now).
  */

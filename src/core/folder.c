@@ -407,6 +407,13 @@ on_message(const struct reply *reply, void *data)
 		    row_at(f, GPOINTER_TO_UINT(idx) - 1)->env != NULL)
 			row_at(f, GPOINTER_TO_UINT(idx) - 1)->env->flags =
 			    f->message->flags;
+		/* Only its header was downloaded: the rest, once. */
+		if (f->message->partial_name != NULL &&
+		    f->full_asked != f->message->uid) {
+			f->full_asked = f->message->uid;
+			core_fetch_full(core, f->acc, f->serial,
+			    f->message->uid, f->message->partial_name);
+		}
 		core_changed(core);
 		break;
 	}
@@ -438,6 +445,21 @@ folder_open_message(struct folder *f, unsigned i)
 	req->folder = g_strdup(f->name);
 	req->uid = row_at(f, i)->uid;
 	f->message_uid = req->uid;
+	f->message_load = FOLDER_OPENING;
+	g_clear_pointer(&f->message, message_text_free);
+	f->message_id = worker_post(f->acc->worker, req, on_message, f);
+}
+
+void
+folder_reload_message(struct folder *f, uint32_t uid)
+{
+	struct request *req;
+
+	if (f->load != FOLDER_OPEN || f->message_uid != uid)
+		return;
+	req = request_new(REQ_FETCH_MESSAGE);
+	req->folder = g_strdup(f->name);
+	req->uid = uid;
 	f->message_load = FOLDER_OPENING;
 	g_clear_pointer(&f->message, message_text_free);
 	f->message_id = worker_post(f->acc->worker, req, on_message, f);

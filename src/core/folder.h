@@ -85,6 +85,7 @@ struct folder {
 	uint32_t message_uid;
 	struct message_text *message; /* when FOLDER_OPEN */
 	char *message_error;	      /* when FOLDER_FAILED */
+	uint32_t full_asked; /* the header-only message whose whole was asked */
 	/* The order of the rows (folder_set_sort()). */
 	enum sort_key sort;
 	bool reverse;
@@ -136,6 +137,8 @@ void folder_want_rows(struct folder *f, unsigned first, unsigned n);
  * the row's flags follow). Replaces the message shown before.
  */
 void folder_open_message(struct folder *f, unsigned i);
+/* Ask again for message uid when it is the one the pager shows. */
+void folder_reload_message(struct folder *f, uint32_t uid);
 /*
  * Set the flags add and clear the flags remove (enum msg_flag) of the
  * message uid: its row (and the message shown, if it is that one) change

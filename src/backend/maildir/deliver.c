@@ -305,6 +305,30 @@ maildir_has(const char *dir, const char *name)
 	return found;
 }
 
+char *
+maildir_path_of(const char *dir, const char *name)
+{
+	g_autofree char *n = g_build_filename(dir, "new", name, NULL);
+	g_autofree char *cur = NULL;
+	size_t len = strlen(name);
+	struct dirent *de;
+	char *found = NULL;
+	DIR *d;
+
+	if (access(n, F_OK) == 0)
+		return g_steal_pointer(&n);
+	cur = g_build_filename(dir, "cur", NULL);
+	d = opendir(cur);
+	if (d == NULL)
+		return NULL;
+	while (found == NULL && (de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, name, len) == 0 &&
+		    (de->d_name[len] == '\0' || de->d_name[len] == ':'))
+			found = g_build_filename(cur, de->d_name, NULL);
+	closedir(d);
+	return found;
+}
+
 void
 maildir_discard_tmp(const char *dir, const char *name)
 {

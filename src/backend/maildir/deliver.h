@@ -61,6 +61,9 @@ bool maildir_deliver_info(const char *dir, const char *name, const char *info,
     const char *data, size_t len, unsigned flags, GError **err);
 /* Whether name was delivered: new/name, or cur/name or cur/name:2,... */
 bool maildir_has(const char *dir, const char *name);
+/* The path of delivered message name (new/name, or cur/name:2,...), or
+ * NULL. Caller frees. */
+char *maildir_path_of(const char *dir, const char *name);
 /* Remove a leftover dir/tmp/name, if any. */
 void maildir_discard_tmp(const char *dir, const char *name);
 

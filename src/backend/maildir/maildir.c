@@ -70,6 +70,8 @@
 #define LIST_FOLDERS_MAX 5000
 /* The largest message file the pager or a save reads. */
 #define MESSAGE_READ_MAX ((gsize)1 << 30)
+/* The first field of a POP3 download of the header only. */
+#define PARTIAL_FIELD "X-Skua-Partial:"
 /* Envelopes go to the index in groups of this many. */
 #define ENVELOPE_BATCH 100
 
@@ -1011,6 +1013,12 @@ maildir_fetch_message(struct backend *be, const struct request *req,
 		mt->body = g_strdup("");
 	}
 	mime_message_free(msg);
+	/* The POP3 driver's marker, its first line: only the header is
+	 * here (see backend/pop3/pop3.c). */
+	if (len > strlen(PARTIAL_FIELD) &&
+	    g_ascii_strncasecmp(data, PARTIAL_FIELD, strlen(PARTIAL_FIELD)) ==
+		0)
+		mt->partial_name = g_strdup(e->base);
 	mt->flags = flags_of(e);
 	/* Opening a message marks it read, as in mutt. */
 	if (!(mt->flags & MSG_SEEN)) {

@@ -803,6 +803,125 @@ pop3_fetch_op(struct backend *be, const struct request *req,
 	return true;
 }
 
+/*
+ * REQ_FETCH_FULL: the whole message of the header-only download
+ * req->path. Its UIDL comes from the state file, its number from LIST;
+ * RETR, tmp/ + fsync, then one rename over the stored file (same name,
+ * same flags) and an fsync of its directory, so a crash leaves either
+ * the header or the whole message, never less. The row is then no longer
+ * partial, so pop_delete may delete it on the server like the others.
+ */
+static bool
+pop3_fetch_full(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct pop3 *d = pop3_of(be);
+	g_autofree char *server = server_key(d);
+	g_autofree char *uidl = NULL, *path = NULL, *tmp = NULL, *dir = NULL;
+	g_autoptr(GHashTable) rows = NULL;
+	struct uidl_store *st = NULL;
+	carray *list = NULL;
+	unsigned index = 0;
+	char *text = NULL;
+	size_t len = 0;
+	bool ok = false;
+	int lock, r;
+	GHashTableIter it;
+	gpointer key, value;
+
+	(void)sink;
+	if (req->path == NULL || strchr(req->path, '/') != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "not a message of the local store");
+		return false;
+	}
+	lock = lock_account(d, err);
+	if (lock < 0)
+		return false;
+	st = uidl_store_open(d->state, err);
+	if (st == NULL)
+		goto out;
+	rows = uidl_store_load(st, server, err);
+	if (rows == NULL)
+		goto out;
+	g_hash_table_iter_init(&it, rows);
+	while (uidl == NULL && g_hash_table_iter_next(&it, &key, &value)) {
+		const struct uidl_row *row = value;
+
+		if (row->file != NULL && strcmp(row->file, req->path) == 0)
+			uidl = g_strdup(key);
+	}
+	if (uidl == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "%s: only the header of this message was downloaded, and "
+		    "it is no longer on the server",
+		    d->account);
+		goto out;
+	}
+	if (!pop3_connect(d, err))
+		goto out;
+	r = mailpop3_list(d->session, &list);
+	if (!check(d, r, "LIST", err))
+		goto out;
+	for (unsigned i = 0; index == 0 && i < carray_count(list); i++) {
+		struct mailpop3_msg_info *info = carray_get(list, i);
+
+		if (info != NULL && info->msg_uidl != NULL &&
+		    strcmp(info->msg_uidl, uidl) == 0)
+			index = info->msg_index;
+	}
+	if (index == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "%s: only the header of this message was downloaded, and "
+		    "it is no longer on the server",
+		    d->account);
+		goto quit;
+	}
+	r = mailpop3_retr(d->session, index, &text, &len);
+	if (!check(d, r, "RETR", err))
+		goto out;
+	ok = maildir_write_tmp(d->local_store, req->path, text, len,
+	    MAILDIR_CRLF, err);
+	mailpop3_retr_free(text);
+	if (!ok)
+		goto quit;
+	ok = false;
+	if (!maildir_sync_tmp(d->local_store, (char *const *)&req->path, 1,
+		err))
+		goto quit;
+	path = maildir_path_of(d->local_store, req->path);
+	tmp = g_build_filename(d->local_store, "tmp", req->path, NULL);
+	if (path == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "%s: the stored header is gone from the local store",
+		    d->account);
+		maildir_discard_tmp(d->local_store, req->path);
+		goto quit;
+	}
+	if (rename(tmp, path) != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot replace '%s': %s", path, g_strerror(errno));
+		maildir_discard_tmp(d->local_store, req->path);
+		goto quit;
+	}
+	dir = g_path_get_dirname(path);
+	if (!maildir_sync_dir(dir, err))
+		goto quit;
+	if (!uidl_store_done(st, server, uidl, false, err))
+		goto quit;
+	ok = true;
+quit:
+	/* Nothing was deleted: QUIT only ends the session. */
+	if (d->session != NULL)
+		(void)mailpop3_quit(d->session);
+out:
+	disconnect(d);
+	if (st != NULL)
+		uidl_store_close(st);
+	close(lock);
+	return ok;
+}
+
 static void
 pop3_free(struct backend *be)
 {
@@ -840,6 +959,7 @@ static const struct backend_ops pop3_ops = {
 	.free = pop3_free,
 	.interrupt = pop3_interrupt,
 	.fetch_new = pop3_fetch_op,
+	.fetch_full = pop3_fetch_full,
 };
 
 struct backend *
