@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The POP3 driver. Synchronous code: connect (implicit TLS or strict
- * STLS), log in (AUTH PLAIN where offered, else USER/PASS), list the
+ * STLS), log in (AUTH PLAIN where offered, else APOP when the greeting
+ * has a timestamp, else USER/PASS), list the
  * messages with their UIDLs, download each one not yet in the UIDL state
  * into the local Maildir, delete what is due, QUIT.
  *
@@ -42,6 +43,7 @@
 
 #include "backend/backend.h"
 #include "backend/maildir/deliver.h"
+#include "backend/pop3/apop.h"
 #include "backend/pop3/pop3.h"
 #include "backend/types.h"
 #include "net/conn.h"
@@ -74,6 +76,7 @@ struct pop3 {
 	bool delete_now; /* this run: the yes to pop_delete = ask */
 
 	mailpop3 *session;  /* NULL while disconnected */
+	char *apop_stamp;   /* the greeting's APOP timestamp, or NULL */
 	char response[201]; /* server_text()'s copy */
 	struct net_cancel *cancel;
 };
@@ -240,6 +243,60 @@ auth_plain(struct pop3 *d, GError **err)
 	return false;
 }
 
+/* The one line of the server's answer to our own command, checked. */
+static bool
+own_command(struct pop3 *d, const char *line, const char *what, GError **err)
+{
+	mailstream *s = d->session->pop3_stream;
+	MMAPString *buf;
+	char *reply;
+
+	if (mailstream_write(s, line, strlen(line)) < 0 ||
+	    mailstream_flush(s) < 0)
+		return check(d, MAILPOP3_ERROR_STREAM, what, err);
+	buf = mmap_string_new("");
+	reply = mailstream_read_line_remove_eol(s, buf);
+	if (reply == NULL) {
+		mmap_string_free(buf);
+		return check(d, MAILPOP3_ERROR_STREAM, what, err);
+	}
+	if (strncmp(reply, "+OK", 3) == 0) {
+		mmap_string_free(buf);
+		d->session->pop3_state = ETPAN_POP3_TRANSACTION;
+		return true;
+	}
+	{
+		g_autofree char *safe = g_strndup(reply, 200);
+
+		for (char *p = safe; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: login as '%s' refused (%s): %s", d->account, d->user,
+		    what, safe);
+	}
+	mmap_string_free(buf);
+	return false;
+}
+
+/* APOP user MD5(timestamp password), sent by us (libetpan's reads the
+ * timestamp its own way). The user name must be one word. */
+static bool
+auth_apop(struct pop3 *d, GError **err)
+{
+	g_autofree char *digest = apop_digest(d->apop_stamp, d->password);
+	g_autofree char *line = NULL;
+
+	if (strpbrk(d->user, " \t\r\n") != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: the user name has a space: APOP cannot send it",
+		    d->account);
+		return false;
+	}
+	line = g_strdup_printf("APOP %s %s\r\n", d->user, digest);
+	return own_command(d, line, "APOP", err);
+}
+
 static bool
 login(struct pop3 *d, const struct caps *caps, GError **err)
 {
@@ -258,6 +315,12 @@ login(struct pop3 *d, const struct caps *caps, GError **err)
 	if (caps->sasl_plain &&
 	    d->session->pop3_state == ETPAN_POP3_AUTHORIZATION)
 		return auth_plain(d, err);
+	/* A greeting with a timestamp (<...@...>) offers APOP: the
+	 * password never goes over the wire, only MD5(timestamp password)
+	 * (RFC 1939 section 7), so it beats USER/PASS. */
+	if (d->apop_stamp != NULL &&
+	    d->session->pop3_state == ETPAN_POP3_AUTHORIZATION)
+		return auth_apop(d, err);
 	r = mailpop3_user(d->session, d->user);
 	if (r == MAILPOP3_NO_ERROR)
 		r = mailpop3_pass(d->session, d->password);
@@ -299,6 +362,9 @@ pop3_connect(struct pop3 *d, GError **err)
 		    d->port);
 		goto fail;
 	}
+	/* The greeting is the last response yet: APOP's timestamp. */
+	g_free(d->apop_stamp);
+	d->apop_stamp = apop_timestamp(d->session->pop3_response);
 	read_caps(d, &caps);
 	if (d->tls == TLS_STARTTLS) {
 		if (!caps.stls) {
@@ -942,6 +1008,7 @@ pop3_free(struct backend *be)
 	g_free(d->pin_file);
 	g_free(d->local_store);
 	g_free(d->state);
+	g_free(d->apop_stamp);
 	g_free(d);
 	g_free(be);
 }
