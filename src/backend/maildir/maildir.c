@@ -30,7 +30,8 @@
  * those. A copy writes a new file (new unique name, the info part kept)
  * through tmp/, fsync, link into cur/ (new/ when it had no info). A move
  * is one rename(2) that never replaces (RENAME_NOREPLACE), keeping the
- * file's name, and a copy then unlink across filesystems; the target's
+ * file's name (a new one when the target has a message of that unique
+ * name), and a copy then unlink across filesystems; the target's
  * directories are fsynced before the source's. An append (a message from
  * another account) is delivered like a copy, CRLF made LF.
  */
@@ -1320,8 +1321,12 @@ move_entry(struct mfolder *mf, struct entry *e, struct mfolder *to,
 	g_autofree char *from = entry_path(mf, e);
 
 	for (int attempt = 0; attempt < 2; attempt++) {
-		g_autofree char *base =
-		    attempt == 0 ? g_strdup(e->base) : maildir_unique_name();
+		/* Its name, unless the target has a message of that unique
+		 * name (whatever its flags): two would be one to a reader. */
+		bool taken = attempt == 0 && maildir_has(to->dir, e->base);
+		g_autofree char *base = attempt == 0 && !taken
+		    ? g_strdup(e->base)
+		    : maildir_unique_name();
 		g_autofree char *file = info != NULL
 		    ? g_strdup_printf("%s:2,%s", base, info)
 		    : g_strdup(base);
