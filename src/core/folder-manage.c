@@ -134,6 +134,12 @@ core_folder_subscribe(struct core *core, struct account *acc,
 void
 core_folder_toggle_subscribed(struct core *core, struct account *acc)
 {
+	/* Subscriptions are an IMAP server's; a local store lists all. */
+	if (acc->kind != ACCOUNT_IMAP) {
+		core_status(core, "%s: a local store has no subscriptions",
+		    acc->name);
+		return;
+	}
 	acc->subscribed_only = !acc->subscribed_only;
 	core_notice(core, "%s: %s", acc->name,
 	    acc->subscribed_only ? "subscribed folders only" : "every folder");

@@ -30,7 +30,7 @@ void core_folder_delete(struct core *core, struct account *acc,
 /* Subscribe to folder server_name (on), or unsubscribe. */
 void core_folder_subscribe(struct core *core, struct account *acc,
     const char *server_name, const char *shown, bool on);
-/* List acc's subscribed folders only, or every folder again. */
+/* List acc's subscribed folders only, or every folder again (IMAP). */
 void core_folder_toggle_subscribed(struct core *core, struct account *acc);
 
 #endif

@@ -656,6 +656,49 @@ test_manage(struct fixture *fx, gconstpointer data)
 	result_clear(&r);
 }
 
+/* A store of plain folders (the INBOX a subdirectory): plain ones made. */
+static void
+test_manage_plain(void)
+{
+	g_autofree char *tmp = g_dir_make_tmp("skua-maildir-XXXXXX", NULL);
+	g_autofree char *dir = g_build_filename(tmp, "Mail", NULL);
+	g_autofree char *inbox = g_build_filename(dir, "INBOX", NULL);
+	g_autofree char *victim = g_build_filename(tmp, "victim", NULL);
+	g_autofree char *link = g_build_filename(dir, "out", NULL);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp);
+	struct backend_params p = { 0 };
+	struct fixture fx = { 0 };
+	struct result r = { 0 };
+
+	make_maildir(inbox);
+	g_assert_cmpint(g_mkdir_with_parents(victim, 0700), ==, 0);
+	g_assert_cmpint(symlink(victim, link), ==, 0);
+	p.path = dir;
+	fx.tmp = tmp;
+	fx.dir = dir;
+	fx.rq = reply_queue_new();
+	fx.w = worker_new("plain", maildir_backend_new(&p), fx.rq);
+	manage(&fx, REQ_CREATE_FOLDER, "Lists/dev", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_true(is_dir_at(dir, "Lists/dev/cur"));
+	g_assert_false(exists(dir, "Lists/dev", "maildirfolder"));
+	/* Through a link out of the store: refused, nothing made there. */
+	manage(&fx, REQ_CREATE_FOLDER, "out/x", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	g_assert_false(is_dir_at(victim, "x"));
+	manage(&fx, REQ_RENAME_FOLDER, "Lists/dev", "Lists/devel", false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_true(is_dir_at(dir, "Lists/devel/new"));
+	g_assert_false(is_dir_at(dir, "Lists/dev"));
+	manage(&fx, REQ_DELETE_FOLDER, "Lists/devel", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_false(is_dir_at(dir, "Lists/devel"));
+	result_clear(&r);
+	worker_free(fx.w);
+	reply_queue_free(fx.rq);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 static void
 test_create_store(void)
 {
@@ -743,6 +786,7 @@ main(int argc, char **argv)
 	    test_changes, fixture_tear_down);
 	g_test_add("/maildir/manage", struct fixture, NULL, fixture_set_up,
 	    test_manage, fixture_tear_down);
+	g_test_add_func("/maildir/manage-plain", test_manage_plain);
 	g_test_add_func("/maildir/create-store", test_create_store);
 	g_test_add_func("/maildir/names", test_names);
 	g_test_add_func("/maildir/mime-message", test_mime_message);
