@@ -437,6 +437,12 @@ test_folders(struct fixture *fx, gconstpointer data)
 }
 
 /* A POP3 account's store is made on connect when missing. */
+static int
+cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The file names of dir/sub (sorted), joined by ' '. */
 static char *
 names_in(const char *dir, const char *sub)
@@ -450,7 +456,7 @@ names_in(const char *dir, const char *sub)
 		g_ptr_array_add(names, g_strdup(n));
 	if (d != NULL)
 		g_dir_close(d);
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, cmp_names);
 	g_ptr_array_add(names, NULL);
 	return g_strjoinv(" ", (char **)names->pdata);
 }
