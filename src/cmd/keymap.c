@@ -119,8 +119,8 @@ static const struct {
 	{ "attach", "q:Back  Enter:Open  s:Save  j/k:Move  ?:Help" },
 	{ "part", "q:Back  j/k:Scroll  Space:Page  ?:Help" },
 	{ "folders",
-	    "q:Back  Enter:Open  C:Create  r:Rename  d:Delete  "
-	    "s/u:(Un)subscribe  T:Subscribed  ?:Help" },
+	    "q:Back  Enter:Open  C:New  r:Rename  d:Delete  s/u:(Un)subscribe  "
+	    "?:Help" },
 	{ "pager", "i:Index  j/k:Next/Prev  Space:Page  /:Search  ?:Help" },
 };
 
