@@ -245,9 +245,14 @@ fetch_all(struct core *core, bool only_first)
 		} else {
 			printf(_("%s: %u new message%s (%" G_GUINT64_FORMAT
 				 " bytes), %u deleted on the server, %u left "
-				 "there\n"),
+				 "there"),
 			    acc->name, res.fetched, res.fetched == 1 ? "" : "s",
 			    res.bytes, res.deleted, res.left);
+			/* pop_delete = ask: nobody to ask here, so no. */
+			if (res.deletable > 0)
+				printf(_(" (pop_delete is ask: --fetch does "
+					 "not ask and keeps them)"));
+			printf("\n");
 		}
 		be->ops->free(be);
 	}

@@ -66,6 +66,7 @@ message_text_free(struct message_text *mt)
 	g_free(mt->headers);
 	g_free(mt->body);
 	g_free(mt->shown_type);
+	g_free(mt->partial_name);
 	if (mt->parts != NULL)
 		g_ptr_array_unref(mt->parts);
 	g_free(mt);

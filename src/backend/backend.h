@@ -45,6 +45,8 @@ void sink_progress(struct reply_sink *sink, uint64_t done, uint64_t total);
 /* Progress that also counts bytes (REQ_FETCH_NEW). */
 void sink_progress_bytes(struct reply_sink *sink, uint64_t done, uint64_t total,
     uint64_t bytes, uint64_t total_bytes);
+/* REQ_FETCH_NEW with pop_delete = ask: what a yes would delete. */
+void sink_deletable(struct reply_sink *sink, uint64_t n);
 void sink_folders(struct reply_sink *sink, GPtrArray *folders);
 void sink_folder(struct reply_sink *sink, struct folder_state *folder);
 void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
@@ -137,6 +139,26 @@ struct backend_ops {
 	 * session. Must not block.
 	 */
 	void (*wake)(struct backend *be);
+	/*
+	 * May be NULL. Folder management. create_folder makes req->folder,
+	 * a UTF-8 name as the user typed it (the driver encodes it, mUTF-7
+	 * for IMAP); rename_folder renames req->folder (a server name) to
+	 * req->target (UTF-8, as typed); delete_folder deletes req->folder
+	 * (a server name): a local store refuses one that holds messages
+	 * unless req->force. subscribe subscribes to req->folder, or
+	 * unsubscribes when !req->subscribe.
+	 */
+	backend_op *create_folder;
+	backend_op *rename_folder;
+	backend_op *delete_folder;
+	backend_op *subscribe;
+	/*
+	 * May be NULL. POP3: replace the header-only download named
+	 * req->path (a Maildir unique name of the local store) by the whole
+	 * message (RETR, found by its UIDL), atomically; an error
+	 * (SKUA_ERROR_IO) when the server no longer has it.
+	 */
+	backend_op *fetch_full;
 };
 
 /* How to reach a server: made by core from the account's options. */
@@ -175,6 +197,7 @@ struct backend_params {
 	/* Sending by a command (the sendmail option): the user's own rc
 	 * text, split into argv like a shell word list. */
 	const char *sendmail;
+	bool pop_delete_ask;	 /* pop_delete = ask: keep, count, ask */
 };
 
 /* A driver instance: drivers embed or extend it through data. */

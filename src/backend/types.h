@@ -28,6 +28,12 @@ enum request_kind {
 	REQ_APPEND,	   /* add the message in path to folder */
 	REQ_FETCH_NEW,	   /* POP3: download new mail into the local store */
 	REQ_SUBMIT,	   /* send the message in path to recipients */
+	REQ_CREATE_FOLDER, /* make folder (its UTF-8 name, as typed) */
+	REQ_RENAME_FOLDER, /* rename folder to target (UTF-8, as typed) */
+	REQ_DELETE_FOLDER, /* delete folder (with its messages when force) */
+	REQ_SUBSCRIBE,	   /* subscribe to folder, or unsubscribe */
+	REQ_FETCH_FULL,	   /* POP3: the whole message of a header-only
+			      download (path: its Maildir unique name) */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 	/* internal: made by the worker while its queue is empty (see
 	 * worker_set_idle()): keep folder live (IDLE, else NOOP every poll
@@ -82,6 +88,16 @@ struct request {
 	GPtrArray *recipients;
 	/* IDLE: seconds between NOOPs when the server has no IDLE. */
 	unsigned poll;
+	/* SUBSCRIBE: true subscribes, false unsubscribes. */
+	bool subscribe;
+	/* DELETE_FOLDER: a local folder that still holds messages is
+	 * deleted with them; without it such a folder is refused. */
+	bool force;
+	/* LIST_FOLDERS: only the subscribed folders (IMAP LSUB). */
+	bool subscribed_only;
+	/* FETCH_NEW: download nothing; delete on the server what was
+	 * downloaded (the yes to pop_delete = ask). */
+	bool pop_delete_now;
 };
 
 enum msg_flag {
@@ -164,6 +180,7 @@ enum folder_flag {
 	FOLDER_TRASH = 1 << 5,
 	FOLDER_JUNK = 1 << 6,
 	FOLDER_ARCHIVE = 1 << 7,
+	FOLDER_SUBSCRIBED = 1 << 8, /* in the server's subscriptions */
 };
 
 struct folder_info {
@@ -198,6 +215,10 @@ struct message_text {
 	char *shown_type; /* "text/plain", or NULL when no text part */
 	GPtrArray *parts; /* struct part_info *: every leaf part */
 	uint32_t flags;	  /* the flags after opening (MSG_SEEN set) */
+	/* A POP3 download of the header only (pop_max_size, marked
+	 * X-Skua-Partial): its Maildir unique name, for REQ_FETCH_FULL;
+	 * else NULL. */
+	char *partial_name;
 };
 
 void message_text_free(struct message_text *mt);
@@ -291,6 +312,10 @@ struct reply {
 	char *account; /* the worker's name; owned */
 	/* REPLY_PROGRESS of REQ_FETCH_NEW: bytes of done, of total. */
 	uint64_t bytes, total_bytes;
+	/* REPLY_PROGRESS of REQ_FETCH_NEW with pop_delete = ask, at its end
+	 * (done and total 0): downloaded messages the server still has
+	 * that a yes would delete. */
+	uint64_t deletable;
 };
 
 struct request *request_new(enum request_kind kind);

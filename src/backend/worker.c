@@ -192,6 +192,16 @@ sink_progress_bytes(struct reply_sink *sink, uint64_t done, uint64_t total,
 }
 
 void
+sink_deletable(struct reply_sink *sink, uint64_t n)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_PROGRESS);
+
+	reply->deletable = n;
+	reply_push(sink->worker->rq, reply);
+}
+
+void
 sink_folders(struct reply_sink *sink, GPtrArray *folders)
 {
 	struct reply *reply =
@@ -334,6 +344,31 @@ run_request(struct worker *w, struct request *req)
 		if (ops->size >=
 		    offsetof(struct backend_ops, submit) + sizeof(void *))
 			op = ops->submit;
+		break;
+	case REQ_CREATE_FOLDER:
+		if (ops->size >= offsetof(struct backend_ops, create_folder) +
+			sizeof(void *))
+			op = ops->create_folder;
+		break;
+	case REQ_RENAME_FOLDER:
+		if (ops->size >= offsetof(struct backend_ops, rename_folder) +
+			sizeof(void *))
+			op = ops->rename_folder;
+		break;
+	case REQ_DELETE_FOLDER:
+		if (ops->size >= offsetof(struct backend_ops, delete_folder) +
+			sizeof(void *))
+			op = ops->delete_folder;
+		break;
+	case REQ_SUBSCRIBE:
+		if (ops->size >=
+		    offsetof(struct backend_ops, subscribe) + sizeof(void *))
+			op = ops->subscribe;
+		break;
+	case REQ_FETCH_FULL:
+		if (ops->size >=
+		    offsetof(struct backend_ops, fetch_full) + sizeof(void *))
+			op = ops->fetch_full;
 		break;
 	case REQ_QUIT:
 	case REQ_IDLE:

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The password prompt and the certificate question, as core's hooks: the
- * prompt is masked and the answer goes back to core, which reconnects.
- * Questions of several accounts wait their turn.
+ * The password prompt, the certificate question and pop_delete = ask's
+ * question, as core's hooks: the prompt is masked and the answer goes back
+ * to core, which reconnects (or deletes). Questions of several accounts
+ * wait their turn.
  */
 #include "config.h"
 
@@ -22,8 +23,9 @@
 struct question {
 	struct core *core;
 	struct account *acc;
-	char *why;	   /* password: why the last one failed, or NULL */
-	char *fingerprint; /* certificate: NULL for a password question */
+	char *why;	    /* password: why the last one failed, or NULL */
+	char *fingerprint;  /* certificate: NULL for a password question */
+	unsigned deletable; /* pop_delete = ask: not 0 for that question */
 };
 
 static GQueue waiting = G_QUEUE_INIT;
@@ -80,12 +82,38 @@ cert_answered(int key, void *data)
 	cmd_auth_next();
 }
 
+static void
+delete_answered(int key, void *data)
+{
+	struct question *q = data;
+
+	g_autoptr(GError) error = NULL;
+
+	/* Ctrl-G is a no: the messages stay, as with pop_delete = no. */
+	if (!core_answer_pop_delete(q->core, q->acc, key == 'y', &error))
+		ui_error("%s", error->message);
+	else if (key == 'y')
+		ui_message("%s: deleting on the server...", q->acc->name);
+	else
+		ui_message("%s: the messages stay on the server", q->acc->name);
+	question_free(q);
+	cmd_auth_next();
+}
+
 /* Put question q on the prompt; it is freed when answered. */
 static void
 ask(struct question *q)
 {
 	g_autofree char *prefix = account_prefix(q);
 	g_autofree char *text = NULL;
+
+	if (q->deletable > 0) {
+		text = g_strdup_printf("%sDelete %u downloaded message%s from "
+				       "the server? (y/n)",
+		    prefix, q->deletable, q->deletable == 1 ? "" : "s");
+		ui_choose(text, "yn", delete_answered, q);
+		return;
+	}
 
 	if (q->fingerprint == NULL) {
 		text = g_strdup_printf("%sPassword for %s@%s: ", prefix,
@@ -132,6 +160,17 @@ ask_cert(struct core *core, struct account *acc, const char *fingerprint,
 	cmd_auth_next();
 }
 
+static void
+ask_pop_delete(struct core *core, struct account *acc, unsigned n, void *data)
+{
+	struct question *q = question_new(core, acc);
+
+	(void)data;
+	q->deletable = n;
+	g_queue_push_tail(&waiting, q);
+	cmd_auth_next();
+}
+
 void
 cmd_auth_clear(void)
 {
@@ -143,5 +182,6 @@ cmd_auth_install(struct core *core)
 {
 	core->ask_password = ask_password;
 	core->ask_cert = ask_cert;
+	core->ask_pop_delete = ask_pop_delete;
 	core->ask_data = NULL;
 }

@@ -9,6 +9,7 @@
 #include "cmd/attach-open.h"
 #include "cmd/auth.h"
 #include "cmd/cmd.h"
+#include "cmd/folder-cmds.h"
 #include "cmd/keymap.h"
 #include "config/config.h"
 #include "config/options.h"
@@ -1399,6 +1400,8 @@ static const struct cmd_entry table[] = {
 	{ "cancel",         cmd_cancel,         "stop opening a folder, a message, a save or a send" },
 	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
 	{ "copy-message",   cmd_copy_message,   "copy the message (or ; the tagged) to a folder" },
+	{ "create-mailbox", cmd_create_mailbox, "create a folder in the account (folder list)" },
+	{ "delete-mailbox", cmd_delete_mailbox, "delete the folder, after asking (folder list)" },
 	{ "delete-message", cmd_delete_message, "mark the message deleted ($ purges it)" },
 	{ "display-message", cmd_display_message, "show the selected message" },
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
@@ -1418,6 +1421,7 @@ static const struct cmd_entry table[] = {
 	{ "previous-page",  cmd_previous_page,  "move up one page" },
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
+	{ "rename-mailbox", cmd_rename_mailbox, "rename the folder (folder list)" },
 	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },
 	{ "save-message",   cmd_save_message,   "move the message (or ; the tagged) to a folder" },
 	{ "search",         cmd_search,         "search sender and subject (loaded headers), or the pager's text" },
@@ -1429,12 +1433,15 @@ static const struct cmd_entry table[] = {
 	{ "sidebar-toggle-visible", cmd_sidebar_toggle, "show or hide the sidebar" },
 	{ "sort-mailbox",   cmd_sort_mailbox,   "sort the index (asks for the order)" },
 	{ "sort-reverse",   cmd_sort_reverse,   "sort the index in reverse order" },
+	{ "subscribe",      cmd_subscribe,      "subscribe to the folder (folder list)" },
 	{ "sync-mailbox",   cmd_sync_mailbox,   "purge the messages marked deleted (or move them to the trash)" },
 	{ "tag-entry",      cmd_tag_entry,      "tag or untag the message" },
 	{ "tag-pattern",    cmd_tag_pattern,    "tag the messages whose sender or subject contains a text" },
 	{ "tag-prefix",     cmd_tag_prefix,     "apply the next command to the tagged messages" },
 	{ "toggle-new",     cmd_toggle_new,     "mark the message unread, or read again" },
+	{ "toggle-subscribed", cmd_toggle_subscribed, "list the subscribed folders only, or all (folder list)" },
 	{ "undelete-message", cmd_undelete_message, "remove the message's deleted mark" },
+	{ "unsubscribe",    cmd_unsubscribe,    "unsubscribe from the folder (folder list)" },
 	{ "view-attach",    cmd_view_attach,    "open the selected part (mailcap, else text)" },
 	{ "view-attachments", cmd_view_attachments, "list the parts of the message" },
 	{ "view-mailcap",   cmd_view_mailcap,   "open the selected part with its mailcap entry" },

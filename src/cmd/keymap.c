@@ -36,6 +36,12 @@ static const struct binding bindings[] = {
 	{ "folders",  '\r',                     "select-entry" },
 	{ "folders",  UI_KEY_ENTER,             "select-entry" },
 	{ "folders",  'c',                      "change-folder" },
+	{ "folders",  'C',                      "create-mailbox" },
+	{ "folders",  'r',                      "rename-mailbox" },
+	{ "folders",  'd',                      "delete-mailbox" },
+	{ "folders",  's',                      "subscribe" },
+	{ "folders",  'u',                      "unsubscribe" },
+	{ "folders",  'T',                      "toggle-subscribed" },
 	{ "index",    'v',                      "view-attachments" },
 	{ "index",    '\t',                     "next-unread" },
 	{ "index",    '/',                      "search" },
@@ -112,7 +118,9 @@ static const struct {
 	{ "index", "q:Quit  Enter:Open  c:Change folder  y:Folders  ?:Help" },
 	{ "attach", "q:Back  Enter:Open  s:Save  j/k:Move  ?:Help" },
 	{ "part", "q:Back  j/k:Scroll  Space:Page  ?:Help" },
-	{ "folders", "q:Back  Enter:Open  c:Change folder  ?:Help" },
+	{ "folders",
+	    "q:Back  Enter:Open  C:New  r:Rename  d:Delete  s/u:(Un)subscribe  "
+	    "?:Help" },
 	{ "pager", "i:Index  j/k:Next/Prev  Space:Page  /:Search  ?:Help" },
 };
 

@@ -227,9 +227,11 @@ driver_for(const struct account *acc)
 		state = g_strconcat(data, "/pop/", safe, ".sqlite", NULL);
 		p.local_store = store;
 		p.pop_state = state;
-		/* ask: nothing asks yet, so it keeps the message. */
+		/* ask: kept, and the interface asks after the fetch. */
 		p.pop_delete =
 		    g_strcmp0(opt_string(o, "pop_delete"), "yes") == 0;
+		p.pop_delete_ask =
+		    g_strcmp0(opt_string(o, "pop_delete"), "ask") == 0;
 		p.pop_keep_days = opt_number(o, "pop_keep_days");
 		p.pop_max_size = opt_number(o, "pop_max_size");
 	}
@@ -468,11 +470,43 @@ post_connect(struct account *acc)
 	worker_post(acc->worker, request_new(REQ_CONNECT), on_connected, acc);
 }
 
+static void fetch_account(struct core *core, struct account *acc, bool by_user);
+
+/*
+ * A POP3 account's question was answered: its download connection is
+ * made again (with the typed password or the trust) and fetches; a
+ * cancelled question leaves the local folders as they are.
+ */
+static void
+pop_answered(struct core *core, struct account *acc, const char *why)
+{
+	if (why != NULL) {
+		acc->pop_login_cancelled = true;
+		acc->state = ACCOUNT_FAILED;
+		g_free(acc->error);
+		acc->error = g_strdup(why);
+		core_status(core, "%s: %s", acc->name, why);
+		return;
+	}
+	acc->pop_login_cancelled = false;
+	g_clear_pointer(&acc->pop_worker, worker_free);
+	fetch_account(core, acc, true);
+}
+
 void
 core_answer_password(struct core *core, struct account *acc,
     const char *password)
 {
 	acc->asking = false;
+	if (acc->kind == ACCOUNT_POP) {
+		if (password != NULL) {
+			free_secret(acc->password);
+			acc->password = g_strdup(password);
+		}
+		pop_answered(core, acc,
+		    password == NULL ? "login cancelled" : NULL);
+		return;
+	}
 	if (password == NULL) {
 		fail_folder(core, acc, "login cancelled");
 		return;
@@ -488,6 +522,12 @@ core_answer_cert(struct core *core, struct account *acc, enum core_trust trust)
 	g_autofree char *fp = g_steal_pointer(&acc->asked_fingerprint);
 
 	acc->asking = false;
+	if (acc->kind == ACCOUNT_POP &&
+	    (trust == CORE_TRUST_REJECT || fp == NULL)) {
+		pop_answered(core, acc,
+		    "certificate rejected; nothing is downloaded");
+		return;
+	}
 	if (trust == CORE_TRUST_REJECT || fp == NULL) {
 		fail_folder(core, acc,
 		    "certificate rejected; the account stays closed");
@@ -510,6 +550,10 @@ core_answer_cert(struct core *core, struct account *acc, enum core_trust trust)
 	/* Always also for this run: the pin file may not be writable. */
 	g_free(acc->accepted_fingerprint);
 	acc->accepted_fingerprint = g_steal_pointer(&fp);
+	if (acc->kind == ACCOUNT_POP) {
+		pop_answered(core, acc, NULL);
+		return;
+	}
 	core_account_restart(core, acc);
 }
 
@@ -579,17 +623,24 @@ on_folders(const struct reply *reply, void *data)
 	}
 	if (reply_is_terminal(reply))
 		acc->listing = false;
+	if (reply_is_terminal(reply) && acc->list_again) {
+		acc->list_again = false;
+		core_list_folders(acc->core, acc);
+	}
 	core_changed(acc->core);
 }
 
 void
 core_list_folders(struct core *core, struct account *acc)
 {
+	struct request *req;
+
 	if (acc->worker == NULL || acc->listing)
 		return;
+	req = request_new(REQ_LIST_FOLDERS);
+	req->subscribed_only = acc->subscribed_only;
 	acc->listing = true;
-	worker_post(acc->worker, request_new(REQ_LIST_FOLDERS), on_folders,
-	    acc);
+	worker_post(acc->worker, req, on_folders, acc);
 }
 
 void
@@ -606,6 +657,10 @@ on_fetched(const struct reply *reply, void *data)
 	struct core *core = acc->core;
 	int64_t now = g_get_monotonic_time();
 
+	if (reply->kind == REPLY_PROGRESS && reply->deletable > 0) {
+		acc->fetch_deletable = reply->deletable;
+		return;
+	}
 	if (reply->kind == REPLY_PROGRESS) {
 		acc->fetch_done = reply->done;
 		/* The message line follows at most five times a second. */
@@ -636,6 +691,11 @@ on_fetched(const struct reply *reply, void *data)
 			acc->state = ACCOUNT_IDLE;
 			g_clear_pointer(&acc->error, g_free);
 		}
+		/* New files in the store: the open Inbox shows them. */
+		if (acc->fetch_done > 0 && core->folder != NULL &&
+		    core->folder->acc == acc &&
+		    g_ascii_strcasecmp(core->folder->name, "INBOX") == 0)
+			folder_reload(core->folder);
 		if (acc->fetch_done > 0)
 			core_notice(core,
 			    "%s: %" G_GUINT64_FORMAT " new message%s",
@@ -643,6 +703,20 @@ on_fetched(const struct reply *reply, void *data)
 			    acc->fetch_done == 1 ? "" : "s");
 		else if (acc->fetch_asked)
 			core_notice(core, "%s: no new messages", acc->name);
+		/* pop_delete = ask: after new mail, or when G asked. */
+		if (acc->fetch_deletable > 0 &&
+		    (acc->fetch_done > 0 || acc->fetch_asked) &&
+		    core->ask_pop_delete != NULL && !acc->asking_delete) {
+			acc->asking_delete = true;
+			core->ask_pop_delete(core, acc,
+			    (unsigned)acc->fetch_deletable, core->ask_data);
+		}
+	} else if (reply->kind == REPLY_ERROR &&
+	    (acc->fetch_asked || !acc->pop_login_cancelled) &&
+	    core_account_trouble(acc, reply)) {
+		/* A password (none configured) is asked for: the answer
+		 * fetches again. */
+		acc->state = ACCOUNT_CONNECTING;
 	} else if (reply->kind == REPLY_ERROR) {
 		/*
 		 * The accounts view keeps it; the message line only for G,
@@ -663,6 +737,86 @@ on_fetched(const struct reply *reply, void *data)
 	core_changed(core);
 }
 
+/* The POP3 account's download connection, made on first use. */
+static bool
+pop_worker_ready(struct core *core, struct account *acc)
+{
+	struct backend *be;
+	g_autofree char *name = NULL;
+
+	if (acc->pop_worker != NULL)
+		return true;
+	be = driver_for(acc);
+	if (be == NULL) {
+		core_status(core, "%s: no driver for %s", acc->name,
+		    account_kind_name(acc));
+		return false;
+	}
+	name = g_strdup_printf("%s (fetch)", acc->name);
+	acc->pop_worker = worker_new(name, be, core->rq);
+	return true;
+}
+
+/* A whole message asked for the pager: where it is to be shown. */
+struct full_fetch {
+	struct core *core;
+	unsigned folder_serial;
+	uint32_t uid;
+};
+
+static void
+on_full_fetched(const struct reply *reply, void *data)
+{
+	struct full_fetch *ff = data;
+	struct core *core = ff->core;
+	struct folder *f = core->folder;
+
+	if (!reply_is_terminal(reply))
+		return;
+	if (f != NULL && f->serial != ff->folder_serial)
+		f = NULL;
+	if (reply->kind == REPLY_DONE) {
+		core_notice(core, "the whole message was downloaded");
+		if (f != NULL)
+			folder_reload_message(f, ff->uid);
+	} else if (reply->kind == REPLY_ERROR) {
+		core_status(core, "%s", reply->error->message);
+	} else {
+		core_status(core, "the whole message was not downloaded");
+	}
+	g_free(ff);
+	core_changed(core);
+}
+
+void
+core_fetch_full(struct core *core, struct account *acc, unsigned folder_serial,
+    uint32_t uid, const char *name)
+{
+	struct full_fetch *ff;
+	struct request *req;
+
+	if (acc->kind != ACCOUNT_POP || acc->url == NULL) {
+		core_status(core,
+		    "only the header of this message is here "
+		    "(X-Skua-Partial), and no POP3 account to "
+		    "fetch the rest from");
+		return;
+	}
+	acc->core = core;
+	if (!pop_worker_ready(core, acc))
+		return;
+	ff = g_new0(struct full_fetch, 1);
+	ff->core = core;
+	ff->folder_serial = folder_serial;
+	ff->uid = uid;
+	req = request_new(REQ_FETCH_FULL);
+	req->path = g_strdup(name);
+	worker_post(acc->pop_worker, req, on_full_fetched, ff);
+	core_notice(core,
+	    "only the header is here: downloading the whole "
+	    "message...");
+}
+
 static void
 fetch_account(struct core *core, struct account *acc, bool by_user)
 {
@@ -674,25 +828,65 @@ fetch_account(struct core *core, struct account *acc, bool by_user)
 		return;
 	}
 	acc->core = core;
-	if (acc->pop_worker == NULL) {
-		struct backend *be = driver_for(acc);
-		g_autofree char *name = NULL;
-
-		if (be == NULL) {
-			core_status(core, "%s: no driver for %s", acc->name,
-			    account_kind_name(acc));
-			acc->fetch_ended = g_get_monotonic_time();
-			return;
-		}
-		name = g_strdup_printf("%s (fetch)", acc->name);
-		acc->pop_worker = worker_new(name, be, core->rq);
+	if (!pop_worker_ready(core, acc)) {
+		acc->fetch_ended = g_get_monotonic_time();
+		return;
 	}
 	acc->fetch_asked = by_user;
 	acc->fetch_done = 0;
+	acc->fetch_deletable = 0;
 	acc->fetch_started = g_get_monotonic_time();
 	acc->fetch_shown = 0;
 	acc->fetch_id = worker_post(acc->pop_worker, request_new(REQ_FETCH_NEW),
 	    on_fetched, acc);
+}
+
+static void
+on_pop_deleted(const struct reply *reply, void *data)
+{
+	struct account *acc = data;
+	struct core *core = acc->core;
+
+	if (reply->kind == REPLY_PROGRESS) {
+		acc->fetch_done = reply->done;
+		return;
+	}
+	acc->fetch_id = 0;
+	acc->fetch_ended = g_get_monotonic_time();
+	if (reply->kind == REPLY_DONE)
+		core_notice(core,
+		    "%s: %" G_GUINT64_FORMAT " message%s deleted on the server",
+		    acc->name, acc->fetch_done,
+		    acc->fetch_done == 1 ? "" : "s");
+	else if (reply->kind == REPLY_ERROR)
+		core_status(core, "%s", reply->error->message);
+	else
+		core_status(core, "%s: nothing deleted on the server",
+		    acc->name);
+	core_changed(core);
+}
+
+bool
+core_answer_pop_delete(struct core *core, struct account *acc, bool yes,
+    GError **err)
+{
+	struct request *req;
+
+	acc->asking_delete = false;
+	if (!yes)
+		return true;
+	if (acc->pop_worker == NULL || acc->fetch_id != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "%s: a fetch is under way; G asks again", acc->name);
+		return false;
+	}
+	req = request_new(REQ_FETCH_NEW);
+	req->pop_delete_now = true;
+	acc->fetch_asked = true;
+	acc->fetch_done = 0;
+	acc->fetch_started = g_get_monotonic_time();
+	acc->fetch_id = worker_post(acc->pop_worker, req, on_pop_deleted, acc);
+	return true;
 }
 
 void

@@ -92,6 +92,16 @@ struct account {
 	int64_t stats_at;   /* monotonic µs of the last answer; 0: none */
 	int64_t stats_soon; /* ask before the interval, at this time; 0 */
 	bool stats_busy;    /* a count request is under way */
+	/* The folder list: the subscribed folders only (IMAP LSUB). */
+	bool subscribed_only;
+	/* A change came during the listing under way: list again after. */
+	bool list_again;
+	/* POP3: the user cancelled the password prompt; only G asks again. */
+	bool pop_login_cancelled;
+	/* POP3, pop_delete = ask: what the last fetch left that a yes
+	 * would delete, and whether that question is on screen. */
+	uint64_t fetch_deletable;
+	bool asking_delete;
 };
 
 /* Called when the model changed and views should redraw. */
@@ -109,6 +119,12 @@ typedef void core_ask_password_cb(struct core *core, struct account *acc,
  */
 typedef void core_ask_cert_cb(struct core *core, struct account *acc,
     const char *fingerprint, void *data);
+/*
+ * pop_delete = ask: ask whether to delete the n downloaded messages acc's
+ * server still has; answered later with core_answer_pop_delete().
+ */
+typedef void core_ask_pop_delete_cb(struct core *core, struct account *acc,
+    unsigned n, void *data);
 
 enum core_trust {
 	CORE_TRUST_REJECT, /* the account stays closed */
@@ -129,6 +145,7 @@ struct core {
 	/* Set by an upper layer; NULL: errors are only reported. */
 	core_ask_password_cb *ask_password;
 	core_ask_cert_cb *ask_cert;
+	core_ask_pop_delete_cb *ask_pop_delete;
 	void *ask_data;
 };
 
@@ -174,6 +191,21 @@ bool core_account_trouble(struct account *acc, const struct reply *reply);
  */
 void core_answer_password(struct core *core, struct account *acc,
     const char *password);
+/*
+ * The pager shows a POP3 download of the header only (Maildir unique
+ * name name, message uid of the folder whose serial is folder_serial):
+ * fetch the whole message on acc's download connection while the server
+ * still has it, then show it again if it is still the one open; a one-line
+ * status when it cannot.
+ */
+void core_fetch_full(struct core *core, struct account *acc,
+    unsigned folder_serial, uint32_t uid, const char *name);
+/*
+ * The answer to ask_pop_delete: yes deletes them on the server (false
+ * with err when it cannot start now).
+ */
+bool core_answer_pop_delete(struct core *core, struct account *acc, bool yes,
+    GError **err);
 /* The answer to ask_cert; ONCE and ALWAYS reconnect the account. */
 void core_answer_cert(struct core *core, struct account *acc,
     enum core_trust trust);

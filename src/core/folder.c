@@ -409,6 +409,13 @@ on_message(const struct reply *reply, void *data)
 		    row_at(f, GPOINTER_TO_UINT(idx) - 1)->env != NULL)
 			row_at(f, GPOINTER_TO_UINT(idx) - 1)->env->flags =
 			    f->message->flags;
+		/* Only its header was downloaded: the rest, once. */
+		if (f->message->partial_name != NULL &&
+		    f->full_asked != f->message->uid) {
+			f->full_asked = f->message->uid;
+			core_fetch_full(core, f->acc, f->serial,
+			    f->message->uid, f->message->partial_name);
+		}
 		core_changed(core);
 		break;
 	}
@@ -440,6 +447,21 @@ folder_open_message(struct folder *f, unsigned i)
 	req->folder = g_strdup(f->name);
 	req->uid = row_at(f, i)->uid;
 	f->message_uid = req->uid;
+	f->message_load = FOLDER_OPENING;
+	g_clear_pointer(&f->message, message_text_free);
+	f->message_id = worker_post(f->acc->worker, req, on_message, f);
+}
+
+void
+folder_reload_message(struct folder *f, uint32_t uid)
+{
+	struct request *req;
+
+	if (f->load != FOLDER_OPEN || f->message_uid != uid)
+		return;
+	req = request_new(REQ_FETCH_MESSAGE);
+	req->folder = g_strdup(f->name);
+	req->uid = uid;
 	f->message_load = FOLDER_OPENING;
 	g_clear_pointer(&f->message, message_text_free);
 	f->message_id = worker_post(f->acc->worker, req, on_message, f);
@@ -988,6 +1010,13 @@ apply_folder_state(struct folder *f, const struct folder_state *fs)
 }
 
 void
+folder_reload(struct folder *f)
+{
+	if (f->load == FOLDER_OPEN)
+		post_open(f);
+}
+
+void
 folder_set_sort(struct folder *f, enum sort_key key, bool reverse)
 {
 	f->sort = key;
@@ -1212,6 +1241,19 @@ change_what(enum request_kind kind)
 	}
 }
 
+/* What the folder list shows for server name name (a local ".Sent"). */
+static const char *
+shown_name(const struct account *acc, const char *name)
+{
+	for (guint i = 0; acc->folders != NULL && i < acc->folders->len; i++) {
+		const struct folder_info *fi = acc->folders->pdata[i];
+
+		if (strcmp(fi->server_name, name) == 0)
+			return fi->name;
+	}
+	return name;
+}
+
 static void
 on_change(const struct reply *reply, void *data)
 {
@@ -1246,7 +1288,7 @@ on_change(const struct reply *reply, void *data)
 			remove_uids(f, ch->uids, NULL);
 			core_notice(core, "%u message%s moved to %s",
 			    ch->uids->len, ch->uids->len == 1 ? "" : "s",
-			    ch->target);
+			    shown_name(f->acc, ch->target));
 		} else if (ch->then_delete) {
 			folder_change_flags_uids(f, ch->uids, MSG_DELETED, 0);
 			core_notice(core,
@@ -1256,7 +1298,7 @@ on_change(const struct reply *reply, void *data)
 		} else {
 			core_notice(core, "%u message%s copied to %s",
 			    ch->uids->len, ch->uids->len == 1 ? "" : "s",
-			    ch->target);
+			    shown_name(f->acc, ch->target));
 		}
 		break;
 	case REPLY_ERROR:

@@ -85,6 +85,7 @@ struct folder {
 	uint32_t message_uid;
 	struct message_text *message; /* when FOLDER_OPEN */
 	char *message_error;	      /* when FOLDER_FAILED */
+	uint32_t full_asked; /* the header-only message whose whole was asked */
 	/* The order of the rows (folder_set_sort()). */
 	enum sort_key sort;
 	bool reverse;
@@ -136,6 +137,8 @@ void folder_want_rows(struct folder *f, unsigned first, unsigned n);
  * the row's flags follow). Replaces the message shown before.
  */
 void folder_open_message(struct folder *f, unsigned i);
+/* Ask again for message uid when it is the one the pager shows. */
+void folder_reload_message(struct folder *f, uint32_t uid);
 /*
  * Set the flags add and clear the flags remove (enum msg_flag) of the
  * message uid: its row (and the message shown, if it is that one) change
@@ -209,6 +212,12 @@ bool folder_trash(const struct folder *f, const char **name);
  * has brought them all, saying so on the message line meanwhile.
  */
 void folder_set_sort(struct folder *f, enum sort_key key, bool reverse);
+/*
+ * Ask for the folder's UID list again (new mail in a local store): rows
+ * that stay keep their headers and the cursor stays on its message. Does
+ * nothing while the folder is not open.
+ */
+void folder_reload(struct folder *f);
 /*
  * Save part number i of the shown message to path (a new file), fetching
  * that part only; the result is reported as a notice or an error.

@@ -45,8 +45,10 @@ account_line(const struct account *acc)
 		return g_strdup_printf("%s (%s)", acc->name,
 		    acc->state == ACCOUNT_CONNECTING ? "connecting..."
 						     : "not listed");
-	return g_strdup_printf("%s (%u folders, %" G_GINT64_FORMAT " unread)%s",
-	    acc->name, acc->folders->len, unseen,
+	return g_strdup_printf("%s (%u %sfolders, %" G_GINT64_FORMAT
+			       " unread)%s",
+	    acc->name, acc->folders->len,
+	    acc->subscribed_only ? "subscribed " : "", unseen,
 	    acc->listing ? " (listing...)" : "");
 }
 

@@ -3,7 +3,8 @@
  * Unit tests for the maildir driver (backend/maildir/) through a real
  * worker, on a temporary Maildir: stable UIDs, flags from and to file
  * names, the shown part and a saved part, the folder list with counts,
- * and names that would leave the store; and mime/message.c's sections.
+ * names that would leave the store, purge, copy, move and append, folder
+ * management; and mime/message.c's sections.
  */
 #include "config.h"
 
@@ -436,6 +437,274 @@ test_folders(struct fixture *fx, gconstpointer data)
 }
 
 /* A POP3 account's store is made on connect when missing. */
+static int
+cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The file names of dir/sub (sorted), joined by ' '. */
+static char *
+names_in(const char *dir, const char *sub)
+{
+	g_autofree char *p = g_build_filename(dir, sub, NULL);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(p, 0, NULL);
+	const char *n;
+
+	while (d != NULL && (n = g_dir_read_name(d)) != NULL)
+		g_ptr_array_add(names, g_strdup(n));
+	if (d != NULL)
+		g_dir_close(d);
+	g_ptr_array_sort(names, cmp_names);
+	g_ptr_array_add(names, NULL);
+	return g_strjoinv(" ", (char **)names->pdata);
+}
+
+static char *
+read_text(const char *dir, const char *sub, const char *name)
+{
+	g_autofree char *p = g_build_filename(dir, sub, name, NULL);
+	char *text = NULL;
+
+	g_assert_true(g_file_get_contents(p, &text, NULL, NULL));
+	return text;
+}
+
+static void
+change(struct fixture *fx, enum request_kind kind, uint32_t uid,
+    const char *target, struct result *r)
+{
+	struct request *req = request_new(kind);
+
+	req->folder = g_strdup("INBOX");
+	req->uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_array_append_val(req->uids, uid);
+	req->target = g_strdup(target);
+	run(fx, req, r);
+}
+
+/*
+ * Move keeps the file's name unless one of that name is there (never
+ * replaced), copy makes a new name with the same info, a purge unlinks
+ * only the T files asked, append stores LF lines with the flags.
+ */
+static void
+test_changes(struct fixture *fx, gconstpointer data)
+{
+	g_autofree char *archive = g_build_filename(fx->dir, ".Archive", NULL);
+	g_autofree char *text = NULL, *names = NULL, *msg = NULL;
+	g_autofree char *src = g_build_filename(fx->tmp, "append.eml", NULL);
+	struct result r = { 0 };
+	GArray *uids;
+	uint32_t uid;
+
+	make_maildir(archive);
+	put(fx->dir, "cur", "100.M1P1.a:2,S", "Subject: a\n\nmine\n");
+	put(archive, "cur", "100.M1P1.a:2,FS", "Subject: a\n\ntheirs\n");
+	put(fx->dir, "new", "200.M2P1.b", "Subject: b\n\nnew\n");
+	put(fx->dir, "cur", "300.M3P1.c:2,ST", "Subject: c\n\ngone\n");
+	put(fx->dir, "cur", "400.M4P1.d:2,S", "Subject: d\n\nstays\n");
+	uids = open_uids(fx, "INBOX", &r);
+	g_assert_cmpuint(uids->len, ==, 4);
+	result_clear(&r);
+
+	/* uid 1 (a) to Archive, where a file of that name is. */
+	change(fx, REQ_MOVE, 1, "Archive", &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_false(exists(fx->dir, "cur", "100.M1P1.a:2,S"));
+	text = read_text(archive, "cur", "100.M1P1.a:2,FS");
+	g_assert_cmpstr(text, ==, "Subject: a\n\ntheirs\n");
+	names = names_in(archive, "cur");
+	g_assert_true(g_str_has_suffix(names, ":2,S"));
+	g_assert_nonnull(strstr(names, "100.M1P1.a:2,FS "));
+	g_clear_pointer(&names, g_free);
+
+	/* uid 2 (b, in new/ without info) copied: new/ there, kept here. */
+	change(fx, REQ_COPY, 2, "Archive", &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_true(exists(fx->dir, "new", "200.M2P1.b"));
+	names = names_in(archive, "new");
+	g_assert_cmpstr(names, !=, "");
+	g_assert_null(strchr(names, ' '));
+	g_assert_cmpstr(names, !=, "200.M2P1.b");
+	g_clear_pointer(&names, g_free);
+
+	/* Purge c (T) and d (not T): only c goes. */
+	{
+		struct request *req = request_new(REQ_EXPUNGE);
+
+		req->folder = g_strdup("INBOX");
+		req->uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+		uid = 3;
+		g_array_append_val(req->uids, uid);
+		uid = 4;
+		g_array_append_val(req->uids, uid);
+		run(fx, req, &r);
+	}
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_false(exists(fx->dir, "cur", "300.M3P1.c:2,ST"));
+	g_assert_true(exists(fx->dir, "cur", "400.M4P1.d:2,S"));
+
+	/* A move to the folder itself is refused. */
+	change(fx, REQ_MOVE, 4, "INBOX", &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	g_assert_true(exists(fx->dir, "cur", "400.M4P1.d:2,S"));
+
+	/* Append a CRLF message with flags. */
+	g_assert_true(
+	    g_file_set_contents(src, "Subject: e\r\n\r\nbody\r\n", -1, NULL));
+	{
+		struct request *req = request_new(REQ_APPEND);
+
+		req->folder = g_strdup("Archive");
+		req->path = g_strdup(src);
+		req->flags_add = MSG_SEEN | MSG_FLAGGED;
+		run(fx, req, &r);
+	}
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	names = names_in(archive, "cur");
+	{
+		g_auto(GStrv) parts = g_strsplit(names, " ", -1);
+		bool found = false;
+
+		for (char **p = parts; *p != NULL; p++) {
+			if (g_str_has_prefix(*p, "100.M1P1.a") ||
+			    !g_str_has_suffix(*p, ":2,FS"))
+				continue;
+			msg = read_text(archive, "cur", *p);
+			found = true;
+		}
+		g_assert_true(found);
+	}
+	g_assert_cmpstr(msg, ==, "Subject: e\n\nbody\n");
+	result_clear(&r);
+}
+
+static void
+manage(struct fixture *fx, enum request_kind kind, const char *folder,
+    const char *target, bool force, struct result *r)
+{
+	struct request *req = request_new(kind);
+
+	req->folder = g_strdup(folder);
+	req->target = g_strdup(target);
+	req->force = force;
+	run(fx, req, r);
+}
+
+static bool
+is_dir_at(const char *dir, const char *name)
+{
+	g_autofree char *p = g_build_filename(dir, name, NULL);
+
+	return g_file_test(p, G_FILE_TEST_IS_DIR);
+}
+
+/* Folder management in a Maildir++ store, and the names it refuses. */
+static void
+test_manage(struct fixture *fx, gconstpointer data)
+{
+	static const char *const bad[] = { "../x", ".hidden", "a/.b", "INBOX",
+		"inbox", "a:b", "/abs", "a//b" };
+	g_autofree char *outside = g_build_filename(fx->tmp, "x", NULL);
+	g_autofree char *q = g_build_filename(fx->dir, ".Q", NULL);
+	struct result r = { 0 };
+
+	manage(fx, REQ_CREATE_FOLDER, "Projects", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_true(is_dir_at(fx->dir, ".Projects/cur"));
+	g_assert_true(is_dir_at(fx->dir, ".Projects/tmp"));
+	g_assert_true(exists(fx->dir, ".Projects", "maildirfolder"));
+	manage(fx, REQ_CREATE_FOLDER, "Projects", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		manage(fx, REQ_CREATE_FOLDER, bad[i], NULL, false, &r);
+		g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	}
+	g_assert_false(g_file_test(outside, G_FILE_TEST_EXISTS));
+
+	/* Rename: ".P" and its ".P.sub" become ".Q" and ".Q.sub". */
+	manage(fx, REQ_CREATE_FOLDER, "P", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	manage(fx, REQ_CREATE_FOLDER, "P/sub", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_true(is_dir_at(fx->dir, ".P.sub/new"));
+	manage(fx, REQ_RENAME_FOLDER, ".P", "Q", false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_false(is_dir_at(fx->dir, ".P"));
+	g_assert_true(is_dir_at(fx->dir, ".Q/cur"));
+	g_assert_true(is_dir_at(fx->dir, ".Q.sub/cur"));
+	/* Never over another folder, never the INBOX. */
+	manage(fx, REQ_RENAME_FOLDER, ".Q", "Projects", false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	g_assert_true(is_dir_at(fx->dir, ".Q"));
+	manage(fx, REQ_RENAME_FOLDER, "INBOX", "Old", false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+
+	/* Delete: an empty one; one with a message only when forced. */
+	manage(fx, REQ_DELETE_FOLDER, ".Q.sub", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_false(is_dir_at(fx->dir, ".Q.sub"));
+	put(q, "new", "1.M1P1.x", "Subject: x\n\nx\n");
+	manage(fx, REQ_DELETE_FOLDER, ".Q", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	g_assert_true(exists(q, "new", "1.M1P1.x"));
+	manage(fx, REQ_DELETE_FOLDER, ".Q", NULL, true, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_false(is_dir_at(fx->dir, ".Q"));
+	manage(fx, REQ_DELETE_FOLDER, "INBOX", NULL, true, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	g_assert_true(is_dir_at(fx->dir, "cur"));
+	/* Subscriptions are IMAP's. */
+	manage(fx, REQ_SUBSCRIBE, "Projects", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_UNSUPPORTED);
+	result_clear(&r);
+}
+
+/* A store of plain folders (the INBOX a subdirectory): plain ones made. */
+static void
+test_manage_plain(void)
+{
+	g_autofree char *tmp = g_dir_make_tmp("skua-maildir-XXXXXX", NULL);
+	g_autofree char *dir = g_build_filename(tmp, "Mail", NULL);
+	g_autofree char *inbox = g_build_filename(dir, "INBOX", NULL);
+	g_autofree char *victim = g_build_filename(tmp, "victim", NULL);
+	g_autofree char *link = g_build_filename(dir, "out", NULL);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp);
+	struct backend_params p = { 0 };
+	struct fixture fx = { 0 };
+	struct result r = { 0 };
+
+	make_maildir(inbox);
+	g_assert_cmpint(g_mkdir_with_parents(victim, 0700), ==, 0);
+	g_assert_cmpint(symlink(victim, link), ==, 0);
+	p.path = dir;
+	fx.tmp = tmp;
+	fx.dir = dir;
+	fx.rq = reply_queue_new();
+	fx.w = worker_new("plain", maildir_backend_new(&p), fx.rq);
+	manage(&fx, REQ_CREATE_FOLDER, "Lists/dev", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_true(is_dir_at(dir, "Lists/dev/cur"));
+	g_assert_false(exists(dir, "Lists/dev", "maildirfolder"));
+	/* Through a link out of the store: refused, nothing made there. */
+	manage(&fx, REQ_CREATE_FOLDER, "out/x", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_ERROR);
+	g_assert_false(is_dir_at(victim, "x"));
+	manage(&fx, REQ_RENAME_FOLDER, "Lists/dev", "Lists/devel", false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_true(is_dir_at(dir, "Lists/devel/new"));
+	g_assert_false(is_dir_at(dir, "Lists/dev"));
+	manage(&fx, REQ_DELETE_FOLDER, "Lists/devel", NULL, false, &r);
+	g_assert_cmpint(r.kind, ==, REPLY_DONE);
+	g_assert_false(is_dir_at(dir, "Lists/devel"));
+	result_clear(&r);
+	worker_free(fx.w);
+	reply_queue_free(fx.rq);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 static void
 test_create_store(void)
 {
@@ -519,6 +788,11 @@ main(int argc, char **argv)
 	    fixture_set_up, test_message_and_save, fixture_tear_down);
 	g_test_add("/maildir/folders", struct fixture, NULL, fixture_set_up,
 	    test_folders, fixture_tear_down);
+	g_test_add("/maildir/changes", struct fixture, NULL, fixture_set_up,
+	    test_changes, fixture_tear_down);
+	g_test_add("/maildir/manage", struct fixture, NULL, fixture_set_up,
+	    test_manage, fixture_tear_down);
+	g_test_add_func("/maildir/manage-plain", test_manage_plain);
 	g_test_add_func("/maildir/create-store", test_create_store);
 	g_test_add_func("/maildir/names", test_names);
 	g_test_add_func("/maildir/mime-message", test_mime_message);

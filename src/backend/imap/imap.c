@@ -546,6 +546,9 @@ folder_counts(struct imap *d, struct folder_info *fi)
 	mailimap_status_att_list_free(atts);
 }
 
+static bool mark_subscribed(struct imap *d, GPtrArray *folders, bool only,
+    GError **err);
+
 static bool
 imap_list_folders(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
@@ -578,6 +581,10 @@ imap_list_folders(struct backend *be, const struct request *req,
 		g_ptr_array_add(folders, fi);
 	}
 	mailimap_list_result_free(list);
+	if (!mark_subscribed(d, folders, req->subscribed_only, err)) {
+		g_ptr_array_unref(folders);
+		return false;
+	}
 	for (guint i = 0; i < folders->len && d->session != NULL; i++) {
 		struct folder_info *fi = folders->pdata[i];
 
@@ -2249,19 +2256,48 @@ imap_save_part(struct backend *be, const struct request *req,
 /* Messages larger than this are not appended (the file is read whole). */
 #define APPEND_MAX (64 * 1024 * 1024)
 
+/*
+ * data with every bare LF made CRLF (a local Maildir's message: the
+ * protocol wants CRLF lines); NULL when it has none, nothing to change.
+ */
+static char *
+append_crlf(const char *data, gsize len, gsize *out_len)
+{
+	gsize bare = 0, n = 0;
+	char *out;
+
+	for (gsize i = 0; i < len; i++)
+		bare += data[i] == '\n' && (i == 0 || data[i - 1] != '\r');
+	if (bare == 0)
+		return NULL;
+	out = g_malloc(len + bare);
+	for (gsize i = 0; i < len; i++) {
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+			out[n++] = '\r';
+		out[n++] = data[i];
+	}
+	*out_len = n;
+	return out;
+}
+
 /* APPEND the file req->path to req->folder with flags req->flags_add. */
 static bool
 imap_append(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
 	struct imap *d = imap_of(be);
-	g_autofree char *data = NULL, *mailbox = NULL;
+	g_autofree char *data = NULL, *mailbox = NULL, *crlf = NULL;
 	struct mailimap_flag_list *fl;
 	gsize len = 0;
 	int r;
 
 	if (!g_file_get_contents(req->path, &data, &len, err))
 		return false;
+	crlf = append_crlf(data, len, &len);
+	if (crlf != NULL) {
+		g_free(data);
+		data = g_steal_pointer(&crlf);
+	}
 	if (len > APPEND_MAX) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 		    "the message is too large to copy (%zu bytes)", len);
@@ -2691,6 +2727,190 @@ imap_wake(struct backend *be)
 		log_warn("cannot wake an IMAP worker: %s", g_strerror(errno));
 }
 
+/*
+ * The server names of the subscribed folders (LSUB "" "*"), a set of
+ * strings; NULL with err when the server refuses.
+ */
+static GHashTable *
+subscribed_names(struct imap *d, GError **err)
+{
+	clist *list = NULL;
+	GHashTable *names;
+	int r = mailimap_lsub(d->session, "", "*", &list);
+
+	if (!check(d, r, "LSUB", err))
+		return NULL;
+	names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (clistiter *it = clist_begin(list); it != NULL;
+	     it = clist_next(it)) {
+		const struct mailimap_mailbox_list *mb = clist_content(it);
+
+		if (mb->mb_name != NULL)
+			g_hash_table_add(names, g_strdup(mb->mb_name));
+	}
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	return names;
+}
+
+/*
+ * Mark the subscribed folders of a LIST result; with only, drop the
+ * others (the INBOX stays: it is always there). An LSUB failure only
+ * matters when only is asked.
+ */
+static bool
+mark_subscribed(struct imap *d, GPtrArray *folders, bool only, GError **err)
+{
+	g_autoptr(GError) error = NULL;
+	GHashTable *names = subscribed_names(d, &error);
+
+	if (names == NULL) {
+		if (only) {
+			g_propagate_error(err, g_steal_pointer(&error));
+			return false;
+		}
+		log_msg(LOG_INFO, "%s: %s", d->account, error->message);
+		return true;
+	}
+	for (guint i = folders->len; i-- > 0;) {
+		struct folder_info *fi = folders->pdata[i];
+
+		if (g_hash_table_contains(names, fi->server_name))
+			fi->flags |= FOLDER_SUBSCRIBED;
+		else if (only && !(fi->flags & FOLDER_INBOX))
+			g_ptr_array_remove_index(folders, i);
+	}
+	g_hash_table_destroy(names);
+	return true;
+}
+
+/* Leave the selected folder when it is name (before a RENAME or DELETE). */
+static bool
+leave_folder(struct imap *d, const char *name, GError **err)
+{
+	if (d->selected == NULL || strcmp(d->selected, name) != 0)
+		return true;
+	g_clear_pointer(&d->selected, g_free);
+	/* EXAMINE never purges, as CLOSE would. */
+	return select_folder(d, "INBOX", true, err);
+}
+
+/* CREATE the folder the user named (UTF-8), then SUBSCRIBE to it. */
+static bool
+imap_create_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	g_autofree char *mailbox = NULL;
+	int r;
+
+	if (req->folder == NULL || *req->folder == '\0' ||
+	    !g_utf8_validate(req->folder, -1, NULL)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "not a folder name");
+		return false;
+	}
+	if (!ensure_session(be, sink, err))
+		return false;
+	mailbox = imap_utf7_encode(req->folder);
+	r = mailimap_create(d->session, mailbox);
+	if (!check(d, r, "CREATE", err))
+		return false;
+	/* As other clients do: a folder made here is one the user wants
+	 * to see in the subscribed list. */
+	r = mailimap_subscribe(d->session, mailbox);
+	return check(d, r, "SUBSCRIBE", err);
+}
+
+/* RENAME req->folder to the UTF-8 req->target; a subscription follows. */
+static bool
+imap_rename_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	g_autofree char *mailbox = NULL;
+	GHashTable *subscribed;
+	bool was_subscribed;
+	int r;
+
+	if (req->folder == NULL || req->target == NULL ||
+	    *req->target == '\0' || !g_utf8_validate(req->target, -1, NULL)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "not a folder name");
+		return false;
+	}
+	if (!ensure_session(be, sink, err) ||
+	    !leave_folder(d, req->folder, err))
+		return false;
+	subscribed = subscribed_names(d, NULL);
+	was_subscribed = subscribed != NULL &&
+	    g_hash_table_contains(subscribed, req->folder);
+	if (subscribed != NULL)
+		g_hash_table_destroy(subscribed);
+	if (d->session == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
+		    "%s: connection to %s lost during LSUB", d->account,
+		    d->host);
+		return false;
+	}
+	mailbox = imap_utf7_encode(req->target);
+	r = mailimap_rename(d->session, req->folder, mailbox);
+	if (!check(d, r, "RENAME", err))
+		return false;
+	if (!was_subscribed)
+		return true;
+	r = mailimap_unsubscribe(d->session, req->folder);
+	if (!check(d, r, "UNSUBSCRIBE", err))
+		return false;
+	r = mailimap_subscribe(d->session, mailbox);
+	return check(d, r, "SUBSCRIBE", err);
+}
+
+/* DELETE req->folder, and its subscription (which would outlive it). */
+static bool
+imap_delete_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	int r;
+
+	if (req->folder == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE, "no folder");
+		return false;
+	}
+	if (!ensure_session(be, sink, err) ||
+	    !leave_folder(d, req->folder, err))
+		return false;
+	r = mailimap_delete(d->session, req->folder);
+	if (!check(d, r, "DELETE", err))
+		return false;
+	r = mailimap_unsubscribe(d->session, req->folder);
+	if (r != MAILIMAP_NO_ERROR && d->session != NULL &&
+	    r != MAILIMAP_ERROR_STREAM && r != MAILIMAP_ERROR_PARSE &&
+	    r != MAILIMAP_ERROR_FATAL)
+		return true; /* it was not subscribed */
+	return check(d, r, "UNSUBSCRIBE", err);
+}
+
+/* SUBSCRIBE or UNSUBSCRIBE req->folder. */
+static bool
+imap_subscribe(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	int r;
+
+	if (req->folder == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE, "no folder");
+		return false;
+	}
+	if (!ensure_session(be, sink, err))
+		return false;
+	r = req->subscribe ? mailimap_subscribe(d->session, req->folder)
+			   : mailimap_unsubscribe(d->session, req->folder);
+	return check(d, r, req->subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE", err);
+}
+
 /* Another thread: fail the session's I/O now (see backend_ops). */
 static void
 imap_interrupt(struct backend *be)
@@ -2747,6 +2967,10 @@ static const struct backend_ops imap_ops = {
 	.append = imap_append,
 	.idle = imap_idle,
 	.wake = imap_wake,
+	.create_folder = imap_create_folder,
+	.rename_folder = imap_rename_folder,
+	.delete_folder = imap_delete_folder,
+	.subscribe = imap_subscribe,
 };
 
 struct backend *

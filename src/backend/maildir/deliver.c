@@ -125,6 +125,12 @@ fsync_dir(const char *dir, GError **err)
 }
 
 bool
+maildir_sync_dir(const char *path, GError **err)
+{
+	return fsync_dir(path, err);
+}
+
+bool
 maildir_sync_new(const char *dir, GError **err)
 {
 	g_autofree char *newdir = g_build_filename(dir, "new", NULL);
@@ -249,6 +255,34 @@ maildir_deliver(const char *dir, const char *name, const char *data, size_t len,
 }
 
 bool
+maildir_deliver_info(const char *dir, const char *name, const char *info,
+    const char *data, size_t len, unsigned flags, GError **err)
+{
+	g_autofree char *tmp = NULL, *dst = NULL, *file = NULL, *sub = NULL;
+
+	if (info == NULL)
+		return maildir_deliver(dir, name, data, len, flags, err);
+	if (strchr(info, '/') != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "bad Maildir flags '%s'", info);
+		return false;
+	}
+	if (!write_tmp(dir, name, data, len, flags, true, err))
+		return false;
+	tmp = g_build_filename(dir, "tmp", name, NULL);
+	file = g_strdup_printf("%s:2,%s", name, info);
+	dst = g_build_filename(dir, "cur", file, NULL);
+	if (link(tmp, dst) != 0) {
+		io_error(err, "cannot move into cur/:", dst);
+		unlink(tmp);
+		return false;
+	}
+	unlink(tmp);
+	sub = g_build_filename(dir, "cur", NULL);
+	return fsync_dir(sub, err);
+}
+
+bool
 maildir_has(const char *dir, const char *name)
 {
 	g_autofree char *n = g_build_filename(dir, "new", name, NULL);
@@ -267,6 +301,30 @@ maildir_has(const char *dir, const char *name)
 	while (!found && (de = readdir(d)) != NULL)
 		found = strncmp(de->d_name, name, len) == 0 &&
 		    (de->d_name[len] == '\0' || de->d_name[len] == ':');
+	closedir(d);
+	return found;
+}
+
+char *
+maildir_path_of(const char *dir, const char *name)
+{
+	g_autofree char *n = g_build_filename(dir, "new", name, NULL);
+	g_autofree char *cur = NULL;
+	size_t len = strlen(name);
+	struct dirent *de;
+	char *found = NULL;
+	DIR *d;
+
+	if (access(n, F_OK) == 0)
+		return g_steal_pointer(&n);
+	cur = g_build_filename(dir, "cur", NULL);
+	d = opendir(cur);
+	if (d == NULL)
+		return NULL;
+	while (found == NULL && (de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, name, len) == 0 &&
+		    (de->d_name[len] == '\0' || de->d_name[len] == ':'))
+			found = g_build_filename(cur, de->d_name, NULL);
 	closedir(d);
 	return found;
 }

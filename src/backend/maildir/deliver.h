@@ -47,10 +47,23 @@ bool maildir_write_tmp(const char *dir, const char *name, const char *data,
 bool maildir_sync_tmp(const char *dir, char *const *names, size_t n,
     GError **err);
 bool maildir_link_new(const char *dir, const char *name, GError **err);
+/* fsync the directory path itself (a rename or unlink in it). */
+bool maildir_sync_dir(const char *path, GError **err);
 /* fsync dir/new/: the renames into it are durable once it returns. */
 bool maildir_sync_new(const char *dir, GError **err);
+/*
+ * Like maildir_deliver(), but a message with flags: when info is not NULL
+ * the file goes to dir/cur/name:2,info (info: the Maildir flag letters),
+ * else to dir/new/name. The rename never replaces a file (link(2)), and
+ * the directory it went to is fsynced.
+ */
+bool maildir_deliver_info(const char *dir, const char *name, const char *info,
+    const char *data, size_t len, unsigned flags, GError **err);
 /* Whether name was delivered: new/name, or cur/name or cur/name:2,... */
 bool maildir_has(const char *dir, const char *name);
+/* The path of delivered message name (new/name, or cur/name:2,...), or
+ * NULL. Caller frees. */
+char *maildir_path_of(const char *dir, const char *name);
 /* Remove a leftover dir/tmp/name, if any. */
 void maildir_discard_tmp(const char *dir, const char *name);
 

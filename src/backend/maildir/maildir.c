@@ -25,6 +25,15 @@
  * Flags are the Maildir info letters (":2,DFRST"): D draft, F flagged,
  * R answered, S seen, T trashed (deleted); letters skua does not know (P,
  * keywords) are kept. Changing flags renames the file into cur/.
+ *
+ * Changes: a purge unlinks the files of the UIDs asked that carry T, only
+ * those. A copy writes a new file (new unique name, the info part kept)
+ * through tmp/, fsync, link into cur/ (new/ when it had no info). A move
+ * is one rename(2) that never replaces (RENAME_NOREPLACE), keeping the
+ * file's name (a new one when the target has a message of that unique
+ * name), and a copy then unlink across filesystems; the target's
+ * directories are fsynced before the source's. An append (a message from
+ * another account) is delivered like a copy, CRLF made LF.
  */
 #include "config.h"
 
@@ -62,6 +71,8 @@
 #define LIST_FOLDERS_MAX 5000
 /* The largest message file the pager or a save reads. */
 #define MESSAGE_READ_MAX ((gsize)1 << 30)
+/* The first field of a POP3 download of the header only. */
+#define PARTIAL_FIELD "X-Skua-Partial:"
 /* Envelopes go to the index in groups of this many. */
 #define ENVELOPE_BATCH 100
 
@@ -195,23 +206,32 @@ inbox_dir(const struct maildir *d)
 
 static bool ensure_store(struct maildir *d, GError **err);
 
+/* The store exists and its real path is known. */
+static bool
+store_open(struct maildir *d, GError **err)
+{
+	if (d->real_root != NULL)
+		return true;
+	if (!ensure_store(d, err))
+		return false;
+	d->real_root = realpath(d->root, NULL);
+	if (d->real_root == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot open the store '%s': %s", d->root,
+		    g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /* The directory of folder name; NULL with err if there is none. */
 static char *
 resolve(struct maildir *d, const char *name, GError **err)
 {
 	g_autofree char *plain = NULL, *pp = NULL, *dotted = NULL;
 
-	if (d->real_root == NULL) {
-		if (!ensure_store(d, err))
-			return NULL;
-		d->real_root = realpath(d->root, NULL);
-		if (d->real_root == NULL) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-			    "cannot open the store '%s': %s", d->root,
-			    g_strerror(errno));
-			return NULL;
-		}
-	}
+	if (!store_open(d, err))
+		return NULL;
 	if (is_inbox(name)) {
 		char *dir = inbox_dir(d);
 
@@ -470,6 +490,41 @@ cmp_char(const void *a, const void *b)
 	return *(const unsigned char *)a - *(const unsigned char *)b;
 }
 
+static const struct {
+	char letter;
+	uint32_t flag;
+} known_letters[] = { { 'D', MSG_DRAFT }, { 'F', MSG_FLAGGED },
+	{ 'R', MSG_ANSWERED }, { 'S', MSG_SEEN }, { 'T', MSG_DELETED } };
+
+/*
+ * The info letters for the flags wanted of a file named file (NULL: a
+ * new one): skua's letters as wanted, the others of file kept, in ASCII
+ * order. Caller frees.
+ */
+static char *
+info_letters(const char *file, uint32_t wanted)
+{
+	const char *info = file != NULL ? strstr(file, ":2,") : NULL;
+	GString *letters = g_string_new(NULL);
+
+	if (info != NULL) {
+		for (const char *p = info + 3; *p != '\0'; p++) {
+			bool ours = false;
+
+			for (size_t k = 0; k < G_N_ELEMENTS(known_letters); k++)
+				ours |= known_letters[k].letter == *p;
+			if (!ours && g_ascii_isalpha(*p) &&
+			    strchr(letters->str, *p) == NULL)
+				g_string_append_c(letters, *p);
+		}
+	}
+	for (size_t k = 0; k < G_N_ELEMENTS(known_letters); k++)
+		if (wanted & known_letters[k].flag)
+			g_string_append_c(letters, known_letters[k].letter);
+	qsort(letters->str, letters->len, 1, cmp_char);
+	return g_string_free(letters, FALSE);
+}
+
 /*
  * Give message e the flags wanted: rename it into cur/ as
  * "base:2,LETTERS" (letters in ASCII order, unknown ones kept).
@@ -477,34 +532,11 @@ cmp_char(const void *a, const void *b)
 static bool
 rename_flags(struct mfolder *mf, struct entry *e, uint32_t wanted, GError **err)
 {
-	static const struct {
-		char letter;
-		uint32_t flag;
-	} known[] = { { 'D', MSG_DRAFT }, { 'F', MSG_FLAGGED },
-		{ 'R', MSG_ANSWERED }, { 'S', MSG_SEEN },
-		{ 'T', MSG_DELETED } };
-	const char *info = strstr(e->file, ":2,");
-	GString *letters = g_string_new(NULL);
+	g_autofree char *letters = info_letters(e->file, wanted);
 	g_autofree char *from = entry_path(mf, e);
 	g_autofree char *name = NULL, *to = NULL;
 
-	if (info != NULL) {
-		for (const char *p = info + 3; *p != '\0'; p++) {
-			bool ours = false;
-
-			for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
-				ours |= known[k].letter == *p;
-			if (!ours && g_ascii_isalpha(*p) &&
-			    strchr(letters->str, *p) == NULL)
-				g_string_append_c(letters, *p);
-		}
-	}
-	for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
-		if (wanted & known[k].flag)
-			g_string_append_c(letters, known[k].letter);
-	qsort(letters->str, letters->len, 1, cmp_char);
-	name = g_strdup_printf("%s:2,%s", e->base, letters->str);
-	g_string_free(letters, TRUE);
+	name = g_strdup_printf("%s:2,%s", e->base, letters);
 	to = g_build_filename(mf->dir, "cur", name, NULL);
 	if (strcmp(from, to) != 0 && rename(from, to) != 0) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
@@ -982,6 +1014,12 @@ maildir_fetch_message(struct backend *be, const struct request *req,
 		mt->body = g_strdup("");
 	}
 	mime_message_free(msg);
+	/* The POP3 driver's marker, its first line: only the header is
+	 * here (see backend/pop3/pop3.c). */
+	if (len > strlen(PARTIAL_FIELD) &&
+	    g_ascii_strncasecmp(data, PARTIAL_FIELD, strlen(PARTIAL_FIELD)) ==
+		0)
+		mt->partial_name = g_strdup(e->base);
 	mt->flags = flags_of(e);
 	/* Opening a message marks it read, as in mutt. */
 	if (!(mt->flags & MSG_SEEN)) {
@@ -1075,6 +1113,14 @@ maildir_save_part(struct backend *be, const struct request *req,
 	bytes = read_message(mf, req->uid, &e, err);
 	if (bytes == NULL)
 		return false;
+	if (req->section == NULL || *req->section == '\0') {
+		/* The whole message, as it is (a copy to another account). */
+		ok = write_new_file(req->path, req->mode, bytes, err);
+		if (ok)
+			sink_progress(sink, g_bytes_get_size(bytes),
+			    g_bytes_get_size(bytes));
+		return ok;
+	}
 	data = g_bytes_get_data(bytes, &len);
 	msg = mime_message_parse(data != NULL ? data : "", len);
 	l = mime_message_leaf(msg, req->section != NULL ? req->section : "");
@@ -1094,6 +1140,646 @@ maildir_save_part(struct backend *be, const struct request *req,
 		sink_progress(sink, g_bytes_get_size(out),
 		    g_bytes_get_size(out));
 	return ok;
+}
+
+/* Forget entry e of mf (its file is gone). */
+static void
+entry_forget(struct mfolder *mf, struct entry *e)
+{
+	g_hash_table_remove(mf->by_uid, GUINT_TO_POINTER(e->uid));
+	g_hash_table_remove(mf->by_base, e->base); /* frees e */
+}
+
+/* fsync mf's new/ and cur/ (after renames or unlinks in them). */
+static bool
+sync_folder(const struct mfolder *mf, GError **err)
+{
+	static const char *const subs[] = { "new", "cur" };
+
+	for (size_t s = 0; s < G_N_ELEMENTS(subs); s++) {
+		g_autofree char *path =
+		    g_build_filename(mf->dir, subs[s], NULL);
+
+		if (!maildir_sync_dir(path, err))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The entry of message uid where its file is now; NULL when it is gone
+ * (another client purged it), with err only for a real error.
+ */
+static struct entry *
+entry_now(struct mfolder *mf, uint32_t uid, GError **err)
+{
+	g_autoptr(GError) error = NULL;
+	struct entry *e = NULL;
+	int fd = open_message(mf, uid, &e, &error);
+
+	if (fd >= 0) {
+		close(fd);
+		return e;
+	}
+	if (g_hash_table_lookup(mf->by_uid, GUINT_TO_POINTER(uid)) != NULL)
+		g_propagate_error(err, g_steal_pointer(&error));
+	return NULL;
+}
+
+/*
+ * Purge req->uids: the files of those marked deleted (T), only those;
+ * one already gone is no error.
+ */
+static bool
+maildir_expunge(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = folder_get(d, req->folder, false, sink, err);
+	bool ok = true;
+
+	if (mf == NULL)
+		return false;
+	for (guint i = 0; req->uids != NULL && i < req->uids->len; i++) {
+		uint32_t uid = g_array_index(req->uids, uint32_t, i);
+		struct entry *e = entry_now(mf, uid, err);
+		g_autofree char *path = NULL;
+
+		if (e == NULL) {
+			if (err != NULL && *err != NULL)
+				return false;
+			continue;
+		}
+		if (!(flags_of(e) & MSG_DELETED))
+			continue;
+		path = entry_path(mf, e);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot remove '%s': %s", path, g_strerror(errno));
+			ok = false;
+			break;
+		}
+		entry_forget(mf, e);
+	}
+	if (!sync_folder(mf, ok ? err : NULL))
+		ok = false;
+	return ok;
+}
+
+/* The info part message e gets in another folder; NULL: it goes to new/. */
+static char *
+info_for_copy(const struct entry *e, bool undelete)
+{
+	uint32_t flags = flags_of(e);
+
+	if (e->in_new && strstr(e->file, ":2,") == NULL)
+		return NULL;
+	if (undelete)
+		flags &= ~(uint32_t)MSG_DELETED;
+	return info_letters(e->file, flags);
+}
+
+/* Copy message e of mf into to under a new unique name, flags kept. */
+static bool
+copy_entry(struct mfolder *mf, struct entry *e, struct mfolder *to,
+    bool undelete, GError **err)
+{
+	g_autoptr(GBytes) bytes = read_message(mf, e->uid, &e, err);
+	g_autofree char *name = NULL, *info = NULL;
+	gsize len;
+	const char *data;
+
+	if (bytes == NULL)
+		return false;
+	data = g_bytes_get_data(bytes, &len);
+	name = maildir_unique_name();
+	info = info_for_copy(e, undelete);
+	return maildir_deliver_info(to->dir, name, info,
+	    data != NULL ? data : "", len, 0, err);
+}
+
+/* The two folders of a copy or a move; false with err. */
+static bool
+copy_folders(struct maildir *d, const struct request *req,
+    struct reply_sink *sink, struct mfolder **from, struct mfolder **to,
+    GError **err)
+{
+	if (req->target == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE, "no target");
+		return false;
+	}
+	*to = folder_get(d, req->target, false, sink, err);
+	if (*to == NULL)
+		return false;
+	*from = folder_get(d, req->folder, false, sink, err);
+	if (*from == NULL)
+		return false;
+	if (*from == *to || strcmp((*from)->dir, (*to)->dir) == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' is the folder itself", req->target);
+		return false;
+	}
+	return true;
+}
+
+/* Copy req->uids to req->target: new files, the flags in their names. */
+static bool
+maildir_copy(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = NULL, *to = NULL;
+
+	if (!copy_folders(d, req, sink, &mf, &to, err))
+		return false;
+	for (guint i = 0; req->uids != NULL && i < req->uids->len; i++) {
+		uint32_t uid = g_array_index(req->uids, uint32_t, i);
+		struct entry *e = entry_now(mf, uid, err);
+
+		if (e == NULL) {
+			if (err != NULL && *err != NULL)
+				return false;
+			continue;
+		}
+		if (!copy_entry(mf, e, to, req->undelete, err))
+			return false;
+		sink_progress(sink, i + 1, req->uids->len);
+	}
+	return true;
+}
+
+/*
+ * Move message e of mf to to: one rename(2) that never replaces a file
+ * (another name when one of that name is there), else, across
+ * filesystems, a copy and then the unlink.
+ */
+static bool
+move_entry(struct mfolder *mf, struct entry *e, struct mfolder *to,
+    bool undelete, GError **err)
+{
+	g_autofree char *info = info_for_copy(e, undelete);
+	g_autofree char *from = entry_path(mf, e);
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		/* Its name, unless the target has a message of that unique
+		 * name (whatever its flags): two would be one to a reader. */
+		bool taken = attempt == 0 && maildir_has(to->dir, e->base);
+		g_autofree char *base = attempt == 0 && !taken
+		    ? g_strdup(e->base)
+		    : maildir_unique_name();
+		g_autofree char *file = info != NULL
+		    ? g_strdup_printf("%s:2,%s", base, info)
+		    : g_strdup(base);
+		g_autofree char *dst = g_build_filename(to->dir,
+		    info != NULL ? "cur" : "new", file, NULL);
+		int r =
+		    renameat2(AT_FDCWD, from, AT_FDCWD, dst, RENAME_NOREPLACE);
+
+		if (r != 0 && errno == EINVAL) {
+			/* No RENAME_NOREPLACE here: link never replaces. */
+			r = link(from, dst);
+			if (r == 0)
+				(void)unlink(from);
+		}
+		if (r == 0) {
+			entry_forget(mf, e);
+			return true;
+		}
+		if (errno == EXDEV)
+			break;
+		if (errno != EEXIST) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot move '%s': %s", from, g_strerror(errno));
+			return false;
+		}
+	}
+	if (!copy_entry(mf, e, to, undelete, err))
+		return false;
+	if (unlink(from) != 0 && errno != ENOENT) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "copied, but cannot remove '%s': %s", from,
+		    g_strerror(errno));
+		return false;
+	}
+	entry_forget(mf, e);
+	return true;
+}
+
+/* Move req->uids to req->target; gone from req->folder when it succeeds. */
+static bool
+maildir_move(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = NULL, *to = NULL;
+	bool ok = true;
+
+	if (!copy_folders(d, req, sink, &mf, &to, err))
+		return false;
+	for (guint i = 0; req->uids != NULL && i < req->uids->len; i++) {
+		uint32_t uid = g_array_index(req->uids, uint32_t, i);
+		struct entry *e = entry_now(mf, uid, err);
+
+		if (e == NULL) {
+			if (err != NULL && *err != NULL) {
+				ok = false;
+				break;
+			}
+			continue;
+		}
+		if (!move_entry(mf, e, to, req->undelete, err)) {
+			ok = false;
+			break;
+		}
+		sink_progress(sink, i + 1, req->uids->len);
+	}
+	/* The target first: a crash between them leaves a copy, never none. */
+	if (!sync_folder(to, ok ? err : NULL))
+		ok = false;
+	if (!sync_folder(mf, ok ? err : NULL))
+		ok = false;
+	return ok;
+}
+
+/* Add the message file req->path to req->folder with req->flags_add. */
+static bool
+maildir_append(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = folder_get(d, req->folder, false, sink, err);
+	g_autofree char *data = NULL, *name = NULL, *info = NULL;
+	const char *eol;
+	gsize len = 0;
+
+	if (mf == NULL)
+		return false;
+	if (!g_file_get_contents(req->path, &data, &len, err))
+		return false;
+	if (len > MESSAGE_READ_MAX) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "the message is too large to add (%zu bytes)", (size_t)len);
+		return false;
+	}
+	name = maildir_unique_name();
+	if (req->flags_add != 0)
+		info = info_letters(NULL, req->flags_add);
+	/* A server's message (CRLF) is stored with LF, as Maildir wants. */
+	eol = memchr(data, '\n', len);
+	return maildir_deliver_info(mf->dir, name, info, data, len,
+	    eol != NULL && eol > data && eol[-1] == '\r' ? MAILDIR_CRLF : 0,
+	    err);
+}
+
+/*
+ * Whether name (UTF-8, as typed) can be a new folder of the store: a
+ * safe name whose components do not start with '.' (hidden, and
+ * Maildir++'s own), and not the INBOX.
+ */
+static bool
+new_name_ok(const char *name, GError **err)
+{
+	if (name == NULL || !g_utf8_validate(name, -1, NULL) ||
+	    !maildir_name_is_safe(name) || is_inbox(name) || name[0] == '.' ||
+	    strstr(name, "/.") != NULL || strchr(name, ':') != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' cannot be a folder name here",
+		    name != NULL ? name : "");
+		return false;
+	}
+	return true;
+}
+
+/* Whether the store keeps its folders Maildir++ style (".a.b"). */
+static bool
+store_is_maildirpp(const struct maildir *d)
+{
+	return is_maildir(d->root);
+}
+
+/* The directory a new folder name gets in this store's layout. */
+static char *
+new_folder_dir(const struct maildir *d, const char *name, bool dotted)
+{
+	g_autofree char *base = NULL;
+
+	if (!dotted)
+		return g_build_filename(d->root, name, NULL);
+	base = g_strconcat(".", name, NULL);
+	g_strdelimit(base, "/", '.');
+	return g_build_filename(d->root, base, NULL);
+}
+
+/* Whether the nearest existing ancestor of path lies in the store. */
+static bool
+ancestor_inside(const struct maildir *d, const char *path)
+{
+	g_autofree char *p = g_strdup(path);
+
+	for (;;) {
+		char *slash;
+
+		if (access(p, F_OK) == 0)
+			return inside_store(d, p);
+		slash = strrchr(p, '/');
+		if (slash == NULL || slash == p)
+			return false;
+		*slash = '\0';
+	}
+}
+
+/* Fail unless nothing is at path (not even a dangling link). */
+static bool
+path_free(const char *path, const char *name, GError **err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "a folder '%s' exists already", name);
+		return false;
+	}
+	return true;
+}
+
+/* Forget the cached folders at dir or under it (they moved or went). */
+static void
+forget_folders(struct maildir *d, const char *dir)
+{
+	GHashTableIter it;
+	gpointer value;
+	size_t n = strlen(dir);
+
+	g_hash_table_iter_init(&it, d->folders);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		const struct mfolder *mf = value;
+
+		if (strncmp(mf->dir, dir, n) == 0 &&
+		    (mf->dir[n] == '\0' || mf->dir[n] == '/' ||
+			mf->dir[n] == '.'))
+			g_hash_table_iter_remove(&it);
+	}
+}
+
+static bool
+sync_root(const struct maildir *d, GError **err)
+{
+	return maildir_sync_dir(d->root, err);
+}
+
+/*
+ * Make folder req->folder: ".name" (a '/' becoming '.') with a
+ * maildirfolder file in a Maildir++ store (one whose root is the INBOX),
+ * else the plain directory name with cur/ new/ tmp/.
+ */
+static bool
+maildir_create_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	g_autofree char *dir = NULL;
+	bool dotted;
+
+	if (!store_open(d, err) || !new_name_ok(req->folder, err))
+		return false;
+	dotted = store_is_maildirpp(d);
+	dir = new_folder_dir(d, req->folder, dotted);
+	if (!path_free(dir, req->folder, err))
+		return false;
+	if (!ancestor_inside(d, dir)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' would lie outside the store", req->folder);
+		return false;
+	}
+	if (!maildir_ensure(dir, err))
+		return false;
+	if (dotted) {
+		g_autofree char *marker =
+		    g_build_filename(dir, "maildirfolder", NULL);
+		int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	return sync_root(d, err);
+}
+
+/* The directory of server name name, which must not be the INBOX. */
+static char *
+managed_dir(struct maildir *d, const char *name, GError **err)
+{
+	g_autofree char *dir = NULL, *inbox = NULL;
+
+	if (name == NULL || is_inbox(name)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the INBOX cannot be renamed or deleted");
+		return NULL;
+	}
+	dir = resolve(d, name, err);
+	if (dir == NULL)
+		return NULL;
+	inbox = inbox_dir(d);
+	if (strcmp(dir, inbox) == 0 || strcmp(dir, d->root) == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the INBOX cannot be renamed or deleted");
+		return NULL;
+	}
+	return g_steal_pointer(&dir);
+}
+
+/* rename(2) that never replaces; false with errno. */
+static bool
+rename_noreplace(const char *from, const char *to)
+{
+	struct stat st;
+
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return true;
+	if (errno != EINVAL)
+		return false;
+	if (lstat(to, &st) == 0) {
+		errno = EEXIST;
+		return false;
+	}
+	return rename(from, to) == 0;
+}
+
+/*
+ * Rename folder req->folder to req->target in its own layout; a Maildir++
+ * folder's subfolders (".old.x") follow it.
+ */
+static bool
+maildir_rename_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	g_autofree char *from = managed_dir(d, req->folder, err);
+	g_autofree char *to = NULL, *from_base = NULL, *to_base = NULL;
+	bool dotted;
+
+	if (from == NULL || !new_name_ok(req->target, err))
+		return false;
+	from_base = g_path_get_basename(from);
+	dotted = from_base[0] == '.';
+	to = new_folder_dir(d, req->target, dotted);
+	if (!path_free(to, req->target, err))
+		return false;
+	if (!ancestor_inside(d, to)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "'%s' would lie outside the store", req->target);
+		return false;
+	}
+	if (!dotted) {
+		g_autofree char *parent = g_path_get_dirname(to);
+
+		if (g_mkdir_with_parents(parent, 0700) != 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot create '%s': %s", parent,
+			    g_strerror(errno));
+			return false;
+		}
+	}
+	if (!rename_noreplace(from, to)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot rename '%s': %s", req->folder, g_strerror(errno));
+		return false;
+	}
+	forget_folders(d, from);
+	to_base = g_path_get_basename(to);
+	if (dotted) {
+		/* ".old.x" -> ".new.x": the subfolders keep their place. */
+		g_autofree char *prefix = g_strconcat(from_base, ".", NULL);
+		g_autoptr(GPtrArray) kids =
+		    g_ptr_array_new_with_free_func(g_free);
+		DIR *dh = opendir(d->root);
+		struct dirent *de;
+
+		while (dh != NULL && (de = readdir(dh)) != NULL)
+			if (g_str_has_prefix(de->d_name, prefix))
+				g_ptr_array_add(kids, g_strdup(de->d_name));
+		if (dh != NULL)
+			closedir(dh);
+		for (guint i = 0; i < kids->len; i++) {
+			const char *kid = kids->pdata[i];
+			g_autofree char *kfrom =
+			    g_build_filename(d->root, kid, NULL);
+			g_autofree char *kname =
+			    g_strconcat(to_base, kid + strlen(from_base), NULL);
+			g_autofree char *kto =
+			    g_build_filename(d->root, kname, NULL);
+
+			if (!rename_noreplace(kfrom, kto))
+				log_warn("%s: cannot rename '%s': %s",
+				    d->account, kid, g_strerror(errno));
+		}
+	}
+	return sync_root(d, err);
+}
+
+/* Remove the regular files of dir (not its subdirectories). */
+static bool
+remove_files(const char *dir, GError **err)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	bool ok = true;
+
+	if (dh == NULL)
+		return errno == ENOENT;
+	while ((de = readdir(dh)) != NULL) {
+		struct stat st;
+
+		if (fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) !=
+			0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(dh), de->d_name, 0) != 0 &&
+		    errno != ENOENT) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot remove '%s/%s': %s", dir, de->d_name,
+			    g_strerror(errno));
+			ok = false;
+			break;
+		}
+	}
+	closedir(dh);
+	return ok;
+}
+
+/* Whether dir holds a directory other than cur/ new/ tmp/. */
+static bool
+has_subdirs(const char *dir)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	while (dh != NULL && !found && (de = readdir(dh)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, "cur") == 0 ||
+		    strcmp(de->d_name, "new") == 0 ||
+		    strcmp(de->d_name, "tmp") == 0)
+			continue;
+		found = fstatat(dirfd(dh), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode);
+	}
+	if (dh != NULL)
+		closedir(dh);
+	return found;
+}
+
+/*
+ * Delete folder req->folder: refused while it holds messages unless
+ * req->force, and while it holds subfolders; its files go, then the
+ * directory.
+ */
+static bool
+maildir_delete_folder(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	static const char *const subs[] = { "cur", "new", "tmp" };
+	struct maildir *d = maildir_of(be);
+	g_autofree char *dir = managed_dir(d, req->folder, err);
+	int64_t total = 0, unseen = 0;
+
+	if (dir == NULL)
+		return false;
+	count_folder(dir, &total, &unseen);
+	if (total > 0 && !req->force) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the folder holds %" G_GINT64_FORMAT " message%s", total,
+		    total == 1 ? "" : "s");
+		return false;
+	}
+	if (has_subdirs(dir)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "the folder has subfolders: delete them first");
+		return false;
+	}
+	forget_folders(d, dir);
+	for (size_t s = 0; s < G_N_ELEMENTS(subs); s++) {
+		g_autofree char *sub = g_build_filename(dir, subs[s], NULL);
+
+		if (!remove_files(sub, err))
+			return false;
+		if (rmdir(sub) != 0 && errno != ENOENT) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+			    "cannot remove '%s': %s", sub, g_strerror(errno));
+			return false;
+		}
+	}
+	if (!remove_files(dir, err))
+		return false;
+	if (rmdir(dir) != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot remove '%s': %s", dir, g_strerror(errno));
+		return false;
+	}
+	return sync_root(d, err);
 }
 
 static void
@@ -1123,6 +1809,13 @@ static const struct backend_ops maildir_ops = {
 	.save_part = maildir_save_part,
 	.free = maildir_free,
 	.set_flags = maildir_set_flags,
+	.expunge = maildir_expunge,
+	.copy = maildir_copy,
+	.move = maildir_move,
+	.append = maildir_append,
+	.create_folder = maildir_create_folder,
+	.rename_folder = maildir_rename_folder,
+	.delete_folder = maildir_delete_folder,
 };
 
 struct backend *

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The POP3 driver. Synchronous code: connect (implicit TLS or strict
- * STLS), log in (AUTH PLAIN where offered, else USER/PASS), list the
+ * STLS), log in (AUTH PLAIN where offered, else APOP when the greeting
+ * has a timestamp, else USER/PASS), list the
  * messages with their UIDLs, download each one not yet in the UIDL state
  * into the local Maildir, delete what is due, QUIT.
  *
@@ -42,8 +43,10 @@
 
 #include "backend/backend.h"
 #include "backend/maildir/deliver.h"
+#include "backend/pop3/apop.h"
 #include "backend/pop3/pop3-pipe.h"
 #include "backend/pop3/pop3.h"
+#include "backend/types.h"
 #include "net/conn.h"
 #include "store/uidl.h"
 #include "util/error.h"
@@ -69,11 +72,13 @@ struct pop3 {
 	enum tls_mode tls;
 	bool verify;
 	int timeout;
-	bool del;
+	bool del, ask;
 	long keep_days, max_size;
 	bool pipelining; /* CAPA said PIPELINING (RFC 2449) */
+	bool delete_now; /* this run: the yes to pop_delete = ask */
 
 	mailpop3 *session;  /* NULL while disconnected */
+	char *apop_stamp;   /* the greeting's APOP timestamp, or NULL */
 	char response[201]; /* server_text()'s copy */
 	struct net_cancel *cancel;
 };
@@ -242,6 +247,60 @@ auth_plain(struct pop3 *d, GError **err)
 	return false;
 }
 
+/* The one line of the server's answer to our own command, checked. */
+static bool
+own_command(struct pop3 *d, const char *line, const char *what, GError **err)
+{
+	mailstream *s = d->session->pop3_stream;
+	MMAPString *buf;
+	char *reply;
+
+	if (mailstream_write(s, line, strlen(line)) < 0 ||
+	    mailstream_flush(s) < 0)
+		return check(d, MAILPOP3_ERROR_STREAM, what, err);
+	buf = mmap_string_new("");
+	reply = mailstream_read_line_remove_eol(s, buf);
+	if (reply == NULL) {
+		mmap_string_free(buf);
+		return check(d, MAILPOP3_ERROR_STREAM, what, err);
+	}
+	if (strncmp(reply, "+OK", 3) == 0) {
+		mmap_string_free(buf);
+		d->session->pop3_state = ETPAN_POP3_TRANSACTION;
+		return true;
+	}
+	{
+		g_autofree char *safe = g_strndup(reply, 200);
+
+		for (char *p = safe; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: login as '%s' refused (%s): %s", d->account, d->user,
+		    what, safe);
+	}
+	mmap_string_free(buf);
+	return false;
+}
+
+/* APOP user MD5(timestamp password), sent by us (libetpan's reads the
+ * timestamp its own way). The user name must be one word. */
+static bool
+auth_apop(struct pop3 *d, GError **err)
+{
+	g_autofree char *digest = apop_digest(d->apop_stamp, d->password);
+	g_autofree char *line = NULL;
+
+	if (strpbrk(d->user, " \t\r\n") != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
+		    "%s: the user name has a space: APOP cannot send it",
+		    d->account);
+		return false;
+	}
+	line = g_strdup_printf("APOP %s %s\r\n", d->user, digest);
+	return own_command(d, line, "APOP", err);
+}
+
 static bool
 login(struct pop3 *d, const struct caps *caps, GError **err)
 {
@@ -260,6 +319,12 @@ login(struct pop3 *d, const struct caps *caps, GError **err)
 	if (caps->sasl_plain &&
 	    d->session->pop3_state == ETPAN_POP3_AUTHORIZATION)
 		return auth_plain(d, err);
+	/* A greeting with a timestamp (<...@...>) offers APOP: the
+	 * password never goes over the wire, only MD5(timestamp password)
+	 * (RFC 1939 section 7), so it beats USER/PASS. */
+	if (d->apop_stamp != NULL &&
+	    d->session->pop3_state == ETPAN_POP3_AUTHORIZATION)
+		return auth_apop(d, err);
 	r = mailpop3_user(d->session, d->user);
 	if (r == MAILPOP3_NO_ERROR)
 		r = mailpop3_pass(d->session, d->password);
@@ -301,6 +366,9 @@ pop3_connect(struct pop3 *d, GError **err)
 		    d->port);
 		goto fail;
 	}
+	/* The greeting is the last response yet: APOP's timestamp. */
+	g_free(d->apop_stamp);
+	d->apop_stamp = apop_timestamp(d->session->pop3_response);
 	read_caps(d, &caps);
 	if (d->tls == TLS_STARTTLS) {
 		if (!caps.stls) {
@@ -751,12 +819,19 @@ clear_item(gpointer p)
 	g_free(it->uidl);
 }
 
+/* Whether pop_delete = yes (del) would delete row's message now. */
+static bool
+due(const struct pop3 *d, const struct uidl_row *row, int64_t now, bool del)
+{
+	if (!del || row->partial)
+		return false;
+	return d->keep_days <= 0 || now - row->fetched >= d->keep_days * 86400;
+}
+
 static bool
 delete_due(const struct pop3 *d, const struct uidl_row *row, int64_t now)
 {
-	if (!d->del || row->partial)
-		return false;
-	return d->keep_days <= 0 || now - row->fetched >= d->keep_days * 86400;
+	return due(d, row, now, d->del || d->delete_now);
 }
 
 bool
@@ -822,7 +897,7 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 	if (rows == NULL || !reconcile(d, st, server, rows, on_server, err))
 		goto out;
 
-	for (unsigned i = 0; i < carray_count(list); i++) {
+	for (unsigned i = 0; !d->delete_now && i < carray_count(list); i++) {
 		struct mailpop3_msg_info *info = carray_get(list, i);
 
 		if (info != NULL &&
@@ -891,19 +966,36 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 		}
 	}
 	/* Messages downloaded by an earlier run whose time has come. */
-	for (unsigned i = 0; i < carray_count(list); i++) {
+	{
+		g_autoptr(GArray) due =
+		    g_array_new(FALSE, FALSE, sizeof(unsigned));
+
+		for (unsigned i = 0; i < carray_count(list); i++) {
+			struct mailpop3_msg_info *info = carray_get(list, i);
+			struct uidl_row *row;
+
+			if (info == NULL || info->msg_deleted)
+				continue;
+			row = g_hash_table_lookup(rows, info->msg_uidl);
+			if (row != NULL && delete_due(d, row, now))
+				g_array_append_val(due, info->msg_index);
+		}
+		if (!delete_all(d, due, &deleted, err))
+			goto out;
+	}
+	/* pop_delete = ask: what a yes would delete (kept meanwhile). */
+	for (unsigned i = 0;
+	     d->ask && !d->del && !d->delete_now && i < carray_count(list);
+	     i++) {
 		struct mailpop3_msg_info *info = carray_get(list, i);
 		struct uidl_row *row;
 
 		if (info == NULL || info->msg_deleted)
 			continue;
 		row = g_hash_table_lookup(rows, info->msg_uidl);
-		if (row == NULL || !delete_due(d, row, now))
-			continue;
-		r = mailpop3_dele(d->session, info->msg_index);
-		if (!check(d, r, "DELE", err))
-			goto out;
-		deleted++;
+		if (row != NULL && row->state == UIDL_DONE &&
+		    due(d, row, now, true))
+			res->deletable++;
 	}
 	/* QUIT frees the list (libetpan's): count what stays before it. */
 	res->left = carray_count(list) - deleted;
@@ -935,16 +1027,143 @@ static bool
 pop3_fetch_op(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
+	struct pop3 *d = pop3_of(be);
 	struct pop3_result res;
+	bool ok;
 
-	(void)req;
-	if (!pop3_fetch(be, sink_fetch_progress, sink, &res, err))
+	d->delete_now = req->pop_delete_now;
+	ok = pop3_fetch(be, sink_fetch_progress, sink, &res, err);
+	d->delete_now = false;
+	if (!ok)
 		return false;
+	if (req->pop_delete_now)
+		sink_progress(sink, res.deleted, res.deleted);
+	else if (res.deletable > 0)
+		sink_deletable(sink, res.deletable);
 	log_info("%s: fetched %u messages (%" G_GUINT64_FORMAT
 		 " bytes), deleted %u, %u left on the server",
 	    pop3_of(be)->account, res.fetched, res.bytes, res.deleted,
 	    res.left);
 	return true;
+}
+
+/*
+ * REQ_FETCH_FULL: the whole message of the header-only download
+ * req->path. Its UIDL comes from the state file, its number from LIST;
+ * RETR, tmp/ + fsync, then one rename over the stored file (same name,
+ * same flags) and an fsync of its directory, so a crash leaves either
+ * the header or the whole message, never less. The row is then no longer
+ * partial, so pop_delete may delete it on the server like the others.
+ */
+static bool
+pop3_fetch_full(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct pop3 *d = pop3_of(be);
+	g_autofree char *server = server_key(d);
+	g_autofree char *uidl = NULL, *path = NULL, *tmp = NULL, *dir = NULL;
+	g_autoptr(GHashTable) rows = NULL;
+	struct uidl_store *st = NULL;
+	carray *list = NULL;
+	unsigned index = 0;
+	char *text = NULL;
+	size_t len = 0;
+	bool ok = false;
+	int lock, r;
+	GHashTableIter it;
+	gpointer key, value;
+
+	(void)sink;
+	if (req->path == NULL || strchr(req->path, '/') != NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "not a message of the local store");
+		return false;
+	}
+	lock = lock_account(d, err);
+	if (lock < 0)
+		return false;
+	st = uidl_store_open(d->state, err);
+	if (st == NULL)
+		goto out;
+	rows = uidl_store_load(st, server, err);
+	if (rows == NULL)
+		goto out;
+	g_hash_table_iter_init(&it, rows);
+	while (uidl == NULL && g_hash_table_iter_next(&it, &key, &value)) {
+		const struct uidl_row *row = value;
+
+		if (row->file != NULL && strcmp(row->file, req->path) == 0)
+			uidl = g_strdup(key);
+	}
+	if (uidl == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "%s: only the header of this message was downloaded, and "
+		    "it is no longer on the server",
+		    d->account);
+		goto out;
+	}
+	if (!pop3_connect(d, err))
+		goto out;
+	r = mailpop3_list(d->session, &list);
+	if (!check(d, r, "LIST", err))
+		goto out;
+	for (unsigned i = 0; index == 0 && i < carray_count(list); i++) {
+		struct mailpop3_msg_info *info = carray_get(list, i);
+
+		if (info != NULL && info->msg_uidl != NULL &&
+		    strcmp(info->msg_uidl, uidl) == 0)
+			index = info->msg_index;
+	}
+	if (index == 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "%s: only the header of this message was downloaded, and "
+		    "it is no longer on the server",
+		    d->account);
+		goto quit;
+	}
+	r = mailpop3_retr(d->session, index, &text, &len);
+	if (!check(d, r, "RETR", err))
+		goto out;
+	ok = maildir_write_tmp(d->local_store, req->path, text, len,
+	    MAILDIR_CRLF, err);
+	mailpop3_retr_free(text);
+	if (!ok)
+		goto quit;
+	ok = false;
+	if (!maildir_sync_tmp(d->local_store, (char *const *)&req->path, 1,
+		err))
+		goto quit;
+	path = maildir_path_of(d->local_store, req->path);
+	tmp = g_build_filename(d->local_store, "tmp", req->path, NULL);
+	if (path == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "%s: the stored header is gone from the local store",
+		    d->account);
+		maildir_discard_tmp(d->local_store, req->path);
+		goto quit;
+	}
+	if (rename(tmp, path) != 0) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
+		    "cannot replace '%s': %s", path, g_strerror(errno));
+		maildir_discard_tmp(d->local_store, req->path);
+		goto quit;
+	}
+	dir = g_path_get_dirname(path);
+	if (!maildir_sync_dir(dir, err))
+		goto quit;
+	if (!uidl_store_done(st, server, uidl, false, err))
+		goto quit;
+	ok = true;
+quit:
+	/* Nothing was deleted: QUIT only ends the session. */
+	if (d->session != NULL)
+		(void)mailpop3_quit(d->session);
+out:
+	disconnect(d);
+	if (st != NULL)
+		uidl_store_close(st);
+	close(lock);
+	return ok;
 }
 
 static void
@@ -967,6 +1186,7 @@ pop3_free(struct backend *be)
 	g_free(d->pin_file);
 	g_free(d->local_store);
 	g_free(d->state);
+	g_free(d->apop_stamp);
 	g_free(d);
 	g_free(be);
 }
@@ -984,6 +1204,7 @@ static const struct backend_ops pop3_ops = {
 	.free = pop3_free,
 	.interrupt = pop3_interrupt,
 	.fetch_new = pop3_fetch_op,
+	.fetch_full = pop3_fetch_full,
 };
 
 struct backend *
@@ -1008,6 +1229,7 @@ pop3_backend_new(const struct backend_params *p)
 	d->local_store = g_strdup(p->local_store);
 	d->state = g_strdup(p->pop_state);
 	d->del = p->pop_delete;
+	d->ask = p->pop_delete_ask;
 	d->keep_days = p->pop_keep_days;
 	d->max_size = p->pop_max_size;
 	d->cancel = net_cancel_new();

@@ -21,6 +21,9 @@ struct pop3_result {
 	unsigned deleted; /* messages deleted on the server (QUIT done) */
 	unsigned left;	  /* messages left on the server */
 	unsigned partial; /* of fetched: only the header (pop_max_size) */
+	/* pop_delete = ask: downloaded messages kept on the server that a
+	 * yes would delete (pop_keep_days applied). */
+	unsigned deletable;
 };
 
 /* Progress: done of total new messages, bytes of total_bytes so far. */
