@@ -39,6 +39,8 @@ want = collections.Counter(l.split("\t")[1] for l in open(manifest, encoding="ut
 got = collections.Counter()
 for sub in ("new", "cur"):
     d = os.path.join(store, sub)
+    if not os.path.isdir(d):  # killed before the store was made
+        continue
     for name in os.listdir(d):
         with open(os.path.join(d, name), "rb") as f:
             for line in f:

@@ -198,7 +198,7 @@ tap_check "the POP3S account opens its local store: an empty INBOX" \
 tap_check "the store is made under XDG_DATA_HOME, named after the account" \
 	test -d "$E2E_HOME/.local/share/skua/mail/mail/cur"
 tap_check "an rc error names file:line and the rest still applies" \
-	tmux_wait_for accounts "skuarc:2: unknown option 'nosuch' \(and 1 more errors\)"
+	tmux_wait_for accounts "skuarc:2: unknown option 'nosuch' \(and 1 more"
 tap_check "set help = no removed the help line" \
 	sh -c '! tmux -L '"$E2E__TMUX_SOCKET"' capture-pane -p -t =accounts: | head -1 | grep -q "q:Quit"'
 tmux_send accounts y
