@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "backend/search-tree.h"
 #include "backend/types.h"
 #include "util/error.h"
 
@@ -29,6 +30,7 @@ request_free(struct request *req)
 	g_free(req->target);
 	if (req->uids != NULL)
 		g_array_unref(req->uids);
+	search_node_free(req->search);
 	g_free(req);
 }
 
@@ -160,6 +162,8 @@ reply_free(struct reply *reply)
 	if (reply->envelopes != NULL)
 		g_ptr_array_unref(reply->envelopes);
 	message_text_free(reply->message);
+	if (reply->uids != NULL)
+		g_array_unref(reply->uids);
 	g_free(reply->fingerprint);
 	g_free(reply->account);
 	g_free(reply);

@@ -50,6 +50,10 @@ void sink_folder(struct reply_sink *sink, struct folder_state *folder);
 void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
 struct message_text;
 void sink_message(struct reply_sink *sink, struct message_text *message);
+/* REQ_SEARCH's answer: uids (uint32_t, ascending) move to the sink. */
+void sink_uids(struct reply_sink *sink, GArray *uids);
+/* REQ_QUOTA's answer: storage used and its limit, in KiB. */
+void sink_quota(struct reply_sink *sink, uint64_t used, uint64_t limit);
 bool sink_cancelled(struct reply_sink *sink);
 /*
  * The server's certificate was refused: its SHA-256 ("AB:CD:...") goes with
@@ -111,6 +115,19 @@ struct backend_ops {
 	 * of the new ones), delete on the server what is due.
 	 */
 	backend_op *fetch_new;
+	/*
+	 * May be NULL. The UIDs of req->folder matching req->search
+	 * (backend/search-tree.h, never SEARCH_TAGGED): sink_uids() once,
+	 * then success. The server searches where there is one, so no
+	 * body is downloaded to search.
+	 */
+	backend_op *search;
+	/*
+	 * May be NULL. The storage quota of req->folder's quota root:
+	 * sink_quota() once; SKUA_ERROR_NOT_SUPPORTED when the server has
+	 * no quota (or none for this folder).
+	 */
+	backend_op *quota;
 };
 
 /* How to reach a server: made by core from the account's options. */

@@ -27,6 +27,8 @@ enum request_kind {
 	REQ_MOVE,	   /* move uids of folder to target */
 	REQ_APPEND,	   /* add the message in path to folder */
 	REQ_FETCH_NEW,	   /* POP3: download new mail into the local store */
+	REQ_SEARCH,	   /* the uids of folder matching search */
+	REQ_QUOTA,	   /* the storage quota of folder's quota root */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 };
 
@@ -41,6 +43,8 @@ enum sort_key {
 	SORT_TO,
 	SORT_THREADS, /* threads (REFERENCES), oldest thread first */
 };
+
+struct search_node; /* backend/search-tree.h */
 
 struct request {
 	uint64_t id; /* set by worker_post() */
@@ -70,6 +74,8 @@ struct request {
 	bool plain_expunge;
 	/* MOVE: clear \Deleted before moving (a move to the trash). */
 	bool undelete;
+	/* SEARCH: what to look for (backend/search-tree.h); owned. */
+	struct search_node *search;
 };
 
 enum msg_flag {
@@ -221,6 +227,8 @@ enum reply_kind {
 	REPLY_FOLDER,	 /* folder is set */
 	REPLY_ENVELOPES, /* envelopes is set */
 	REPLY_MESSAGE,	 /* message is set */
+	REPLY_UIDS,	 /* uids is set (REQ_SEARCH) */
+	REPLY_QUOTA,	 /* quota_used, quota_limit are set (REQ_QUOTA) */
 	/* Unrequested (request_id 0): a small closed set of model deltas. */
 	REPLY_EVENT,
 };
@@ -249,6 +257,9 @@ struct reply {
 	char *account; /* the worker's name; owned */
 	/* REPLY_PROGRESS of REQ_FETCH_NEW: bytes of done, of total. */
 	uint64_t bytes, total_bytes;
+	GArray *uids; /* uint32_t, ascending; REPLY_UIDS */
+	/* REPLY_QUOTA: the STORAGE resource of the quota root, in KiB. */
+	uint64_t quota_used, quota_limit;
 };
 
 struct request *request_new(enum request_kind kind);
