@@ -116,6 +116,8 @@ static const struct option_def table[] = {
 	  "Show the sidebar, the account's folders with their unread/total counts, at the left of the index and the pager." },
 	{ "sidebar_width", OPT_NUMBER, 0, "30", 4, 500, NULL,
 	  "Columns of the sidebar, its divider included (at most half the screen)." },
+	{ "simple_search", OPT_STRING, OPT_ACCOUNT, "~f %s | ~s %s", 0, 0, NULL,
+	  "The pattern a search or limit without ~, = or % in it stands for, each %s replaced by the text typed (see PATTERNS in skua(1))." },
 	{ "sort", OPT_STRING, OPT_ACCOUNT, "reverse-mailbox-order", 0, 0, check_sort,
 	  "The order of the message index (see SORTING): date, date-received, from, mailbox-order, size, subject, threads or to, each with an optional reverse- prefix." },
 	{ "spoolfile", OPT_STRING, OPT_ACCOUNT, "INBOX", 0, 0, NULL,
