@@ -91,7 +91,7 @@ else
 	tap_fail "both rows are shown" "$screen"
 fi
 tmux_send body q
-tmux_wait_exit body 10 >/dev/null || true
+tap_is "$(tmux_wait_exit body 10)" 0 "skua exits cleanly"
 tap_like "$(grep -c 'UID SEARCH' "$E2E_TMP/body.log" || true)" '^[1-9]' \
 	"the trace shows the searches sent as UID SEARCH"
 bodies=$(grep -E 'UID FETCH.*BODY(\.PEEK)?\[(TEXT|[0-9]|\])' "$E2E_TMP/body.log" || true)
@@ -204,6 +204,7 @@ else
 	tap_fail "past 90% in the warning colour" "$(printf '%q' "$colour")"
 fi
 tmux_send s q
+tap_is "$(tmux_wait_exit s 10)" 0 "skua exits cleanly"
 
 tmux_start bob 120 30 "$SKUA" -F "$E2E_TMP/bob.rc"
 tap_check "bob's small INBOX shows his quota" \
@@ -215,6 +216,7 @@ else
 	tap_ok "under 90% in the status line's colour"
 fi
 tmux_send bob q
+tap_is "$(tmux_wait_exit bob 10)" 0 "skua exits cleanly"
 
 # A local Maildir: the maildir driver evaluates the pattern on its files.
 md=$E2E_TMP/local
@@ -236,4 +238,5 @@ tap_check "local l with ! and a date range" \
 	tmux_wait_for local '\[Msgs:1/3' 20
 tap_check "which is the January 10 one" tmux_wait_for local 'an ordinary note'
 tmux_send local q
+tap_is "$(tmux_wait_exit local 10)" 0 "skua exits cleanly"
 tap_done
