@@ -675,6 +675,44 @@ uid_in(const GArray *sorted, uint32_t uid)
 	return false;
 }
 
+/*
+ * Keys typed while a search, limit or tag pattern waits for its answer
+ * are held and run once it has come, in order, as mutt's type-ahead acts
+ * on the row its (blocking) search found; the screen is never frozen, and
+ * Ctrl-G cancels the search and drops them.
+ */
+#define HELD_KEYS_MAX 256
+static GArray *held_keys; /* int */
+static bool holding;
+
+static void
+hold_keys(void)
+{
+	holding = true;
+	if (held_keys == NULL)
+		held_keys = g_array_new(FALSE, FALSE, sizeof(int));
+	ui_message("searching...");
+}
+
+/* The answer came: run the keys held meanwhile (until one waits again). */
+static void
+release_keys(struct core *core)
+{
+	holding = false;
+	while (held_keys != NULL && held_keys->len > 0 && !holding) {
+		int key = g_array_index(held_keys, int, 0);
+
+		g_array_remove_index(held_keys, 0);
+		cmd_key(core, key);
+	}
+}
+
+static void
+release_keys_cb(void *data)
+{
+	release_keys(data);
+}
+
 static void
 on_search_found(struct folder *f, const GArray *uids, const GError *error,
     void *data)
@@ -685,10 +723,14 @@ on_search_found(struct folder *f, const GArray *uids, const GError *error,
 
 	if (error != NULL) {
 		ui_error("search: %s", error->message);
+		release_keys(core);
 		return;
 	}
-	if (index == NULL || f != core->folder || n == 0)
+	ui_message("%s", ""); /* "searching..." is over */
+	if (index == NULL || f != core->folder || n == 0) {
+		release_keys(core);
 		return;
+	}
 	for (unsigned k = 1; k <= n; k++) {
 		unsigned cur = (unsigned)index->cursor % n;
 		unsigned i =
@@ -700,10 +742,12 @@ on_search_found(struct folder *f, const GArray *uids, const GError *error,
 			else if (searching_reverse && i >= cur)
 				ui_message("search wrapped to the bottom");
 			index_goto(index, (int)i);
+			release_keys(core);
 			return;
 		}
 	}
 	ui_error("not found: %s", last_search);
+	release_keys(core);
 }
 
 static void
@@ -719,6 +763,8 @@ search_from_cursor(struct core *core, bool reverse)
 	searching_reverse = reverse;
 	if (!folder_search(f, last_search, on_search_found, core, &error))
 		ui_error("%s", error->message);
+	else
+		hold_keys();
 }
 
 static void
@@ -818,10 +864,14 @@ limit_cb(const char *text, void *data)
 
 	if (text == NULL || f == NULL)
 		return;
-	if (!folder_limit(f, text, &error))
-		ui_error("%s", error->message);
-	else if (folder_limit_is_all(text))
+	if (folder_limit_is_all(text)) {
+		folder_limit(f, text, NULL, NULL, NULL);
 		ui_message("every message shown");
+	} else if (!folder_limit(f, text, release_keys_cb, core, &error)) {
+		ui_error("%s", error->message);
+	} else {
+		hold_keys();
+	}
 	ui_mark_dirty();
 }
 
@@ -1028,10 +1078,13 @@ on_tag_found(struct folder *f, const GArray *uids, const GError *error,
 
 	if (error != NULL) {
 		ui_error("tag: %s", error->message);
+		release_keys(core);
 		return;
 	}
-	if (f != core->folder)
+	if (f != core->folder) {
+		release_keys(core);
 		return;
+	}
 	/* The rows shown, as mutt tags within the limit. */
 	for (unsigned i = 0; i < folder_count(f); i++) {
 		if (uid_in(uids, folder_row(f, i)->uid)) {
@@ -1041,6 +1094,7 @@ on_tag_found(struct folder *f, const GArray *uids, const GError *error,
 	}
 	ui_message("%u message%s tagged", n, n == 1 ? "" : "s");
 	ui_mark_dirty();
+	release_keys(core);
 }
 
 static void
@@ -1055,6 +1109,8 @@ tag_pattern_cb(const char *text, void *data)
 		return;
 	if (!folder_search(f, text, on_tag_found, core, &error))
 		ui_error("%s", error->message);
+	else
+		hold_keys();
 }
 
 /* T: tag the messages matching a pattern (the server searches). */
@@ -1550,6 +1606,22 @@ cmd_key(struct core *core, int key)
 	struct view *v = ui_top_view();
 	const char *name;
 
+	if (holding) {
+		struct folder *f = core->folder;
+
+		if (f == NULL || f->search_id == 0) {
+			/* The folder went, and its answer with it. */
+			release_keys(core);
+		} else if (key == 7) { /* Ctrl-G */
+			folder_search_cancel(f);
+			g_array_set_size(held_keys, 0);
+			return;
+		} else {
+			if (held_keys->len < HELD_KEYS_MAX)
+				g_array_append_val(held_keys, key);
+			return;
+		}
+	}
 	if (ui_prompt_active()) {
 		ui_prompt_key(key);
 		/* A question that waited for the prompt to end. */

@@ -140,40 +140,69 @@ folder_limit_is_all(const char *text)
 	    strcmp(t, "~A") == 0;
 }
 
+/* A limit waiting for its answer. */
+struct limit {
+	char *pattern;
+	void (*done)(void *data);
+	void *data;
+};
+
+static void
+limit_free(void *data)
+{
+	struct limit *l = data;
+
+	g_free(l->pattern);
+	g_free(l);
+}
+
 static void
 on_limit(struct folder *f, const GArray *uids, const GError *error, void *data)
 {
-	char *pattern = data;
+	struct limit *l = data;
 	struct core *core = f->acc->core;
 
 	if (error != NULL) {
 		core_status(core, "limit: %s", error->message);
 	} else if (uids->len == 0) {
-		core_status(core, "no messages matched %s", pattern);
+		core_status(core, "no messages matched %s", l->pattern);
 	} else {
-		folder_set_limit(f, uids, pattern);
+		folder_set_limit(f, uids, l->pattern);
 		core_notice(core, "%u of %u messages shown", folder_count(f),
 		    f->rows->len);
 	}
-	g_free(pattern);
 	core_changed(core);
+	if (l->done != NULL)
+		l->done(l->data);
+	limit_free(l);
 }
 
 bool
-folder_limit(struct folder *f, const char *text, GError **err)
+folder_limit(struct folder *f, const char *text, void (*done)(void *data),
+    void *data, GError **err)
 {
-	char *pattern;
+	struct limit *l;
 
 	if (folder_limit_is_all(text)) {
 		folder_set_limit(f, NULL, NULL);
 		return true;
 	}
-	pattern = g_strdup(text);
-	if (!search_post(f, text, on_limit, pattern, g_free, err)) {
-		g_free(pattern);
+	l = g_new0(struct limit, 1);
+	l->pattern = g_strdup(text);
+	l->done = done;
+	l->data = data;
+	if (!search_post(f, text, on_limit, l, limit_free, err)) {
+		limit_free(l);
 		return false;
 	}
 	return true;
+}
+
+void
+folder_search_cancel(struct folder *f)
+{
+	if (f->search_id != 0)
+		worker_cancel(f->acc->worker, f->search_id);
 }
 
 static void

@@ -43,10 +43,14 @@ bool folder_limit_is_all(const char *text);
 /*
  * l: show only the messages matching text, once the answer comes (the
  * count, or that none matched and the limit stays as it was, go to the
- * message line); text meaning everything (folder_limit_is_all()) drops
- * the limit at once. False with err when the pattern is bad.
+ * message line), then call done (may be NULL) with data; text meaning
+ * everything (folder_limit_is_all()) drops the limit at once, without
+ * done. False with err when the pattern is bad (done is not called).
  */
-bool folder_limit(struct folder *f, const char *text, GError **err);
+bool folder_limit(struct folder *f, const char *text, void (*done)(void *data),
+    void *data, GError **err);
+/* Cancel the search under way, if any: its callback gets an error. */
+void folder_search_cancel(struct folder *f);
 /*
  * Ask for the quota of the folder's quota root (GETQUOTAROOT); the answer
  * sets f->quota_used and f->quota_limit. Nothing when the server has no

@@ -801,7 +801,15 @@ test_limit_lazy(void)
 	teardown(&fx);
 }
 
-static unsigned search_calls;
+static unsigned search_calls, limit_done;
+
+static void
+on_limit_done(void *data)
+{
+	(void)data;
+	limit_done++;
+}
+
 static GArray *search_got;
 
 static void
@@ -826,17 +834,18 @@ test_limit_search(void)
 	struct fake_stats st;
 
 	/* bob sends UIDs 1, 6, 11, 16; ~N is UID % 3 == 0. */
-	g_assert_true(folder_limit(f, "~f bob", &error));
+	g_assert_true(folder_limit(f, "~f bob", NULL, NULL, &error));
 	settle(&fx);
 	s1 = shown_uids(f);
 	g_assert_cmpstr(s1, ==, "16 11 6 1");
 	g_assert_cmpstr(f->limit_pattern, ==, "~f bob");
 	/* Text without ~ is simple_search: sender or subject. */
-	g_assert_true(folder_limit(f, "message 1", &error));
+	g_assert_true(folder_limit(f, "message 1", NULL, NULL, &error));
 	settle(&fx);
 	g_assert_cmpuint(folder_count(f), ==, 11); /* 1, 10 to 19 */
 	/* A plain word inside a pattern too. */
-	g_assert_true(folder_limit(f, "bob | ~s \"message 3\"", &error));
+	g_assert_true(
+	    folder_limit(f, "bob | ~s \"message 3\"", NULL, NULL, &error));
 	settle(&fx);
 	s2 = shown_uids(f);
 	g_assert_cmpstr(s2, ==, "16 11 6 3 1");
@@ -855,16 +864,18 @@ test_limit_search(void)
 	g_clear_pointer(&search_got, g_array_unref);
 	fake_backend_stats(fx.be, &st);
 	g_assert_cmpuint(st.searches, ==, 4);
-	g_assert_false(folder_limit(f, "~f (", &error));
+	g_assert_false(folder_limit(f, "~f (", NULL, NULL, &error));
 	g_assert_error(error, SKUA_ERROR, SKUA_ERROR_USAGE);
 	g_assert_cmpstr(error->message, ==, "missing text after ~f at 1");
 	fake_backend_stats(fx.be, &st);
 	g_assert_cmpuint(st.searches, ==, 4);
 	/* Nothing matched: the limit stays as it was. */
-	g_assert_true(folder_limit(f, "~f nobody", NULL));
+	limit_done = 0;
+	g_assert_true(folder_limit(f, "~f nobody", on_limit_done, NULL, NULL));
 	settle(&fx);
+	g_assert_cmpuint(limit_done, ==, 1);
 	g_assert_cmpuint(folder_count(f), ==, 5);
-	g_assert_true(folder_limit(f, "all", NULL));
+	g_assert_true(folder_limit(f, "all", NULL, NULL, NULL));
 	g_assert_cmpuint(folder_count(f), ==, 20);
 	g_assert_null(f->limit);
 	teardown(&fx);
