@@ -104,6 +104,10 @@ tmux_wait_for s "INBOX \[Msgs:$total" 30 >/dev/null
 limit s '~f zebra'
 tap_check "l ~f: the sender's one message" \
 	tmux_wait_for s "\[Msgs:1/$total.*\(limit: ~f zebra\)" 20
+limit s '~s Größenbeschränkung'
+tap_check "l ~s with non-ASCII text (a UTF-8 literal)" \
+	tmux_wait_for s "\[Msgs:[1-9][0-9]*/$total.*limit: ~s Größenbeschränkung" 30
+tap_check "shows such subjects" tmux_wait_for s 'Größenbeschränkung für Anhänge' 5
 limit s '~d 01/01/2020-06/01/2020'
 tap_check "l ~d a-b: the two messages of those days" \
 	tmux_wait_for s "\[Msgs:2/$total" 20

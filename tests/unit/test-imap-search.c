@@ -56,8 +56,8 @@ check(struct search_node *tree, bool esearch, bool literal_plus,
     const char *want)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *got =
-	    imap_search_command(tree, esearch, literal_plus, &error);
+	g_autofree char *got = imap_search_command(tree, esearch,
+	    literal_plus ? SIZE_MAX : 0, &error);
 
 	if (got == NULL)
 		got = g_strdup_printf("error: %s", error->message);
@@ -130,6 +130,27 @@ test_literals(void)
 	check(text(SEARCH_SUBJECT, "café"), false, false,
 	    "error: the server cannot be sent this search text (no LITERAL+ "
 	    "for non-ASCII text)");
+	/* LITERAL-: non-synchronizing literals up to 4096 bytes. */
+	{
+		GString *big = g_string_new(NULL);
+		struct search_node *n;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *cmd = NULL;
+
+		n = text(SEARCH_BODY, "é");
+		cmd = imap_search_command(n, false, 4096, &error);
+		g_assert_no_error(error);
+		g_assert_cmpstr(cmd, ==,
+		    "UID SEARCH CHARSET UTF-8 BODY {2+}\r\né");
+		search_node_free(n);
+		for (int i = 0; i < 2100; i++)
+			g_string_append(big, "é");
+		n = text(SEARCH_BODY, big->str);
+		g_assert_null(imap_search_command(n, false, 4096, &error));
+		g_assert_error(error, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED);
+		search_node_free(n);
+		g_string_free(big, TRUE);
+	}
 	/* A control character is never put in a quoted string. */
 	check(text(SEARCH_SUBJECT, "a\tb"), false, true,
 	    "UID SEARCH SUBJECT {3+}\r\na\tb");

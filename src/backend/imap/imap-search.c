@@ -18,7 +18,7 @@ static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 
 /* A string argument: quoted, or a literal when it must be. */
 static bool
-string_arg(const char *s, bool literal_plus, GString *out, bool *utf8,
+string_arg(const char *s, size_t literal_max, GString *out, bool *utf8,
     GError **err)
 {
 	bool plain = true;
@@ -36,10 +36,14 @@ string_arg(const char *s, bool literal_plus, GString *out, bool *utf8,
 		g_string_append_c(out, '"');
 		return true;
 	}
-	if (!literal_plus) {
+	if (strlen(s) > literal_max) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
-		    "the server cannot be sent this search text (no "
-		    "LITERAL+ for non-ASCII text)");
+		    literal_max == 0
+			? "the server cannot be sent this search text (no "
+			  "LITERAL+ for non-ASCII text)"
+			: "the server cannot be sent search text this long "
+			  "(LITERAL- takes %zu bytes)",
+		    literal_max);
 		return false;
 	}
 	for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++)
@@ -115,29 +119,29 @@ static const struct {
 	{ MSG_RECENT, "RECENT", "OLD" },
 };
 
-static bool keys(const struct search_node *node, bool literal_plus,
+static bool keys(const struct search_node *node, size_t literal_max,
     GString *out, bool *utf8, GError **err);
 
 /* OR of children[from..n): binary ORs nested to the right. */
 static bool
-or_keys(const struct search_node *node, guint from, bool literal_plus,
+or_keys(const struct search_node *node, guint from, size_t literal_max,
     GString *out, bool *utf8, GError **err)
 {
 	guint n = node->children->len;
 
 	if (from + 1 == n)
 		return keys(g_ptr_array_index(node->children, from),
-		    literal_plus, out, utf8, err);
+		    literal_max, out, utf8, err);
 	g_string_append(out, "OR ");
-	if (!keys(g_ptr_array_index(node->children, from), literal_plus, out,
+	if (!keys(g_ptr_array_index(node->children, from), literal_max, out,
 		utf8, err))
 		return false;
 	g_string_append_c(out, ' ');
-	return or_keys(node, from + 1, literal_plus, out, utf8, err);
+	return or_keys(node, from + 1, literal_max, out, utf8, err);
 }
 
 static bool
-keys(const struct search_node *node, bool literal_plus, GString *out,
+keys(const struct search_node *node, size_t literal_max, GString *out,
     bool *utf8, GError **err)
 {
 	const char *word = NULL;
@@ -157,7 +161,7 @@ keys(const struct search_node *node, bool literal_plus, GString *out,
 			if (i > 0)
 				g_string_append_c(out, ' ');
 			if (!keys(g_ptr_array_index(node->children, i),
-				literal_plus, out, utf8, err))
+				literal_max, out, utf8, err))
 				return false;
 		}
 		g_string_append_c(out, ')');
@@ -167,12 +171,12 @@ keys(const struct search_node *node, bool literal_plus, GString *out,
 			g_string_append(out, "NOT ALL");
 			return true;
 		}
-		return or_keys(node, 0, literal_plus, out, utf8, err);
+		return or_keys(node, 0, literal_max, out, utf8, err);
 	case SEARCH_NOT:
 		if (n != 1)
 			break;
 		g_string_append(out, "NOT ");
-		return keys(g_ptr_array_index(node->children, 0), literal_plus,
+		return keys(g_ptr_array_index(node->children, 0), literal_max,
 		    out, utf8, err);
 	case SEARCH_FROM:
 		word = "FROM";
@@ -195,11 +199,11 @@ keys(const struct search_node *node, bool literal_plus, GString *out,
 	case SEARCH_HEADER:
 		g_string_append(out, "HEADER ");
 		if (!string_arg(node->name != NULL ? node->name : "",
-			literal_plus, out, utf8, err))
+			literal_max, out, utf8, err))
 			return false;
 		g_string_append_c(out, ' ');
 		return string_arg(node->text != NULL ? node->text : "",
-		    literal_plus, out, utf8, err);
+		    literal_max, out, utf8, err);
 	case SEARCH_SENT_SINCE:
 	case SEARCH_SENT_BEFORE:
 	case SEARCH_SENT_ON:
@@ -268,26 +272,26 @@ keys(const struct search_node *node, bool literal_plus, GString *out,
 	}
 	g_string_append(out, word);
 	g_string_append_c(out, ' ');
-	return string_arg(node->text != NULL ? node->text : "", literal_plus,
+	return string_arg(node->text != NULL ? node->text : "", literal_max,
 	    out, utf8, err);
 }
 
 bool
-imap_search_keys(const struct search_node *node, bool literal_plus,
+imap_search_keys(const struct search_node *node, size_t literal_max,
     GString *out, bool *utf8, GError **err)
 {
-	return keys(node, literal_plus, out, utf8, err);
+	return keys(node, literal_max, out, utf8, err);
 }
 
 char *
 imap_search_command(const struct search_node *node, bool esearch,
-    bool literal_plus, GError **err)
+    size_t literal_max, GError **err)
 {
 	g_autoptr(GString) k = g_string_new(NULL);
 	GString *cmd;
 	bool utf8 = false;
 
-	if (!keys(node, literal_plus, k, &utf8, err))
+	if (!keys(node, literal_max, k, &utf8, err))
 		return NULL;
 	cmd = g_string_new("UID SEARCH ");
 	if (esearch)

@@ -10,18 +10,21 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "backend/search-tree.h"
 
 /*
  * Append the keys of node to out. A string is quoted when it is printable
  * ASCII, else sent as a non-synchronizing literal ("{5+}\r\n...", RFC
- * 7888), which needs literal_plus (the server's LITERAL+): without it
- * such a string is an error (SKUA_ERROR_NOT_SUPPORTED). *utf8 becomes
+ * 7888) of at most literal_max bytes (SIZE_MAX with the server's
+ * LITERAL+, 4096 with LITERAL-, 0 with neither): a longer one is an
+ * error (SKUA_ERROR_NOT_SUPPORTED), as a synchronizing literal would
+ * wait for the server's continuation, which a raw command cannot. *utf8 becomes
  * true when a string is not ASCII, so the command needs CHARSET UTF-8.
  * A node the server cannot be sent (SEARCH_TAGGED) is an error too.
  */
-bool imap_search_keys(const struct search_node *node, bool literal_plus,
+bool imap_search_keys(const struct search_node *node, size_t literal_max,
     GString *out, bool *utf8, GError **err);
 
 /*
@@ -29,6 +32,6 @@ bool imap_search_keys(const struct search_node *node, bool literal_plus,
  * RETURN (ALL) with esearch (RFC 4731). NULL with err as above.
  */
 char *imap_search_command(const struct search_node *node, bool esearch,
-    bool literal_plus, GError **err);
+    size_t literal_max, GError **err);
 
 #endif

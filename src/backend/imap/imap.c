@@ -2204,6 +2204,7 @@ imap_search(struct backend *be, const struct request *req,
 	g_autofree char *cmd = NULL;
 	GArray *uids;
 	GString *data;
+	size_t literal_max;
 	bool esearch;
 	int r;
 
@@ -2217,8 +2218,14 @@ imap_search(struct backend *be, const struct request *req,
 		return false;
 	esearch = esearch_ext_registered &&
 	    mailimap_has_extension(d->session, "ESEARCH");
-	cmd = imap_search_command(req->search, esearch,
-	    mailimap_has_extension(d->session, "LITERAL+") != 0, err);
+	/* Non-synchronizing literals: any size with LITERAL+, 4 KiB with
+	 * LITERAL- (RFC 7888). */
+	literal_max = 0;
+	if (mailimap_has_extension(d->session, "LITERAL+"))
+		literal_max = SIZE_MAX;
+	else if (mailimap_has_extension(d->session, "LITERAL-"))
+		literal_max = 4096;
+	cmd = imap_search_command(req->search, esearch, literal_max, err);
 	if (cmd == NULL)
 		return false;
 	log_info("%s: %s", d->account, cmd);
