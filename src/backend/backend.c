@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "backend/search-tree.h"
 #include "backend/types.h"
 #include "util/error.h"
 
@@ -32,6 +33,7 @@ request_free(struct request *req)
 		g_ptr_array_unref(req->recipients);
 	if (req->uids != NULL)
 		g_array_unref(req->uids);
+	search_node_free(req->search);
 	g_free(req);
 }
 
@@ -165,6 +167,8 @@ reply_free(struct reply *reply)
 		g_ptr_array_unref(reply->envelopes);
 	message_text_free(reply->message);
 	folder_update_free(reply->update);
+	if (reply->uids != NULL)
+		g_array_unref(reply->uids);
 	g_free(reply->fingerprint);
 	g_free(reply->account);
 	g_free(reply);

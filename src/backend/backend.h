@@ -52,6 +52,10 @@ void sink_folder(struct reply_sink *sink, struct folder_state *folder);
 void sink_envelopes(struct reply_sink *sink, GPtrArray *envelopes);
 struct message_text;
 void sink_message(struct reply_sink *sink, struct message_text *message);
+/* REQ_SEARCH's answer: uids (uint32_t, ascending) move to the sink. */
+void sink_uids(struct reply_sink *sink, GArray *uids);
+/* REQ_QUOTA's answer: storage used and its limit, in KiB. */
+void sink_quota(struct reply_sink *sink, uint64_t used, uint64_t limit);
 bool sink_cancelled(struct reply_sink *sink);
 /* REQ_IDLE: news of the folder kept live (ownership of u moves). */
 struct folder_update;
@@ -159,6 +163,19 @@ struct backend_ops {
 	 * (SKUA_ERROR_IO) when the server no longer has it.
 	 */
 	backend_op *fetch_full;
+	/*
+	 * May be NULL. The UIDs of req->folder matching req->search
+	 * (backend/search-tree.h, never SEARCH_TAGGED): sink_uids() once,
+	 * then success. The server searches where there is one, so no
+	 * body is downloaded to search.
+	 */
+	backend_op *search;
+	/*
+	 * May be NULL. The storage quota of req->folder's quota root:
+	 * sink_quota() once; SKUA_ERROR_NOT_SUPPORTED when the server has
+	 * no quota (or none for this folder).
+	 */
+	backend_op *quota;
 };
 
 /* How to reach a server: made by core from the account's options. */
@@ -197,7 +214,7 @@ struct backend_params {
 	/* Sending by a command (the sendmail option): the user's own rc
 	 * text, split into argv like a shell word list. */
 	const char *sendmail;
-	bool pop_delete_ask;	 /* pop_delete = ask: keep, count, ask */
+	bool pop_delete_ask; /* pop_delete = ask: keep, count, ask */
 };
 
 /* A driver instance: drivers embed or extend it through data. */

@@ -34,6 +34,8 @@ enum request_kind {
 	REQ_SUBSCRIBE,	   /* subscribe to folder, or unsubscribe */
 	REQ_FETCH_FULL,	   /* POP3: the whole message of a header-only
 			      download (path: its Maildir unique name) */
+	REQ_SEARCH,	   /* the uids of folder matching search */
+	REQ_QUOTA,	   /* the storage quota of folder's quota root */
 	REQ_QUIT,	   /* internal: ends the worker thread */
 	/* internal: made by the worker while its queue is empty (see
 	 * worker_set_idle()): keep folder live (IDLE, else NOOP every poll
@@ -52,6 +54,8 @@ enum sort_key {
 	SORT_TO,
 	SORT_THREADS, /* threads (REFERENCES), oldest thread first */
 };
+
+struct search_node; /* backend/search-tree.h */
 
 struct request {
 	uint64_t id; /* set by worker_post() */
@@ -98,6 +102,8 @@ struct request {
 	/* FETCH_NEW: download nothing; delete on the server what was
 	 * downloaded (the yes to pop_delete = ask). */
 	bool pop_delete_now;
+	/* SEARCH: what to look for (backend/search-tree.h); owned. */
+	struct search_node *search;
 };
 
 enum msg_flag {
@@ -282,6 +288,8 @@ enum reply_kind {
 	REPLY_FOLDER,	 /* folder is set */
 	REPLY_ENVELOPES, /* envelopes is set */
 	REPLY_MESSAGE,	 /* message is set */
+	REPLY_UIDS,	 /* uids is set (REQ_SEARCH) */
+	REPLY_QUOTA,	 /* quota_used, quota_limit are set (REQ_QUOTA) */
 	/* Unrequested (request_id 0): a small closed set of model deltas. */
 	REPLY_EVENT,
 	REPLY_UNSOLICITED, /* update is set (request_id 0) */
@@ -316,6 +324,9 @@ struct reply {
 	 * (done and total 0): downloaded messages the server still has
 	 * that a yes would delete. */
 	uint64_t deletable;
+	GArray *uids; /* uint32_t, ascending; REPLY_UIDS */
+	/* REPLY_QUOTA: the STORAGE resource of the quota root, in KiB. */
+	uint64_t quota_used, quota_limit;
 };
 
 struct request *request_new(enum request_kind kind);

@@ -241,6 +241,27 @@ sink_message(struct reply_sink *sink, struct message_text *message)
 	reply_push(sink->worker->rq, reply);
 }
 
+void
+sink_uids(struct reply_sink *sink, GArray *uids)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_UIDS);
+
+	reply->uids = uids;
+	reply_push(sink->worker->rq, reply);
+}
+
+void
+sink_quota(struct reply_sink *sink, uint64_t used, uint64_t limit)
+{
+	struct reply *reply =
+	    reply_new(sink->worker, sink->request_id, REPLY_QUOTA);
+
+	reply->quota_used = used;
+	reply->quota_limit = limit;
+	reply_push(sink->worker->rq, reply);
+}
+
 static bool
 is_cancelled(struct worker *w, uint64_t id)
 {
@@ -369,6 +390,16 @@ run_request(struct worker *w, struct request *req)
 		if (ops->size >=
 		    offsetof(struct backend_ops, fetch_full) + sizeof(void *))
 			op = ops->fetch_full;
+		break;
+	case REQ_SEARCH:
+		if (ops->size >=
+		    offsetof(struct backend_ops, search) + sizeof(void *))
+			op = ops->search;
+		break;
+	case REQ_QUOTA:
+		if (ops->size >=
+		    offsetof(struct backend_ops, quota) + sizeof(void *))
+			op = ops->quota;
 		break;
 	case REQ_QUIT:
 	case REQ_IDLE:

@@ -15,6 +15,7 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "core/search.h"
 #include "core/send.h"
 #include "ui/complete.h"
 #include "ui/sidebar.h"
@@ -687,46 +688,126 @@ cmd_next_unread(struct core *core)
 	    folder_filled(f) ? "" : " among the headers loaded so far");
 }
 
+/*
+ * Searching the index with mutt's patterns: the server (or the local
+ * store) answers with the matching UIDs (core/search.h), and the cursor
+ * goes to the next shown row among them, after the cursor (before it with
+ * search-reverse), wrapping round. Nothing waits: the answer moves the
+ * cursor when it comes.
+ */
 static char *last_search;
+static bool last_reverse;      /* the last search went backwards */
+static bool searching_reverse; /* the search under way goes backwards */
 
-/* Whether the row's sender or subject contains pattern (any case). */
 static bool
-row_matches(const struct msg_row *row, const char *pattern)
+uid_in(const GArray *sorted, uint32_t uid)
 {
-	g_autofree char *from = NULL, *subject = NULL;
+	guint lo = 0, hi = sorted->len;
 
-	if (row->env == NULL)
-		return false;
-	from = g_utf8_casefold(row->env->from, -1);
-	subject = g_utf8_casefold(row->env->subject, -1);
-	return strstr(from, pattern) != NULL ||
-	    strstr(subject, pattern) != NULL;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		uint32_t u = g_array_index(sorted, uint32_t, mid);
+
+		if (u == uid)
+			return true;
+		if (u < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * Keys typed while a search, limit or tag pattern waits for its answer
+ * are held and run once it has come, in order, as mutt's type-ahead acts
+ * on the row its (blocking) search found; the screen is never frozen, and
+ * Ctrl-G cancels the search and drops them.
+ */
+#define HELD_KEYS_MAX 256
+static GArray *held_keys; /* int */
+static bool holding;
+
+static void
+hold_keys(void)
+{
+	holding = true;
+	if (held_keys == NULL)
+		held_keys = g_array_new(FALSE, FALSE, sizeof(int));
+	ui_message("searching...");
+}
+
+/* The answer came: run the keys held meanwhile (until one waits again). */
+static void
+release_keys(struct core *core)
+{
+	holding = false;
+	while (held_keys != NULL && held_keys->len > 0 && !holding) {
+		int key = g_array_index(held_keys, int, 0);
+
+		g_array_remove_index(held_keys, 0);
+		cmd_key(core, key);
+	}
 }
 
 static void
-search_from_cursor(struct core *core)
+release_keys_cb(void *data)
 {
+	release_keys(data);
+}
+
+static void
+on_search_found(struct folder *f, const GArray *uids, const GError *error,
+    void *data)
+{
+	struct core *core = data;
 	struct view *index = ui_find_view("index");
-	struct folder *f = core->folder;
-	g_autofree char *pattern = NULL;
-	unsigned n;
+	unsigned n = folder_count(f);
 
-	if (index == NULL || f == NULL || f->load != FOLDER_OPEN ||
-	    last_search == NULL)
+	if (error != NULL) {
+		ui_error("search: %s", error->message);
+		release_keys(core);
 		return;
-	pattern = g_utf8_casefold(last_search, -1);
-	n = folder_count(f);
+	}
+	ui_message("%s", ""); /* "searching..." is over */
+	if (index == NULL || f != core->folder || n == 0) {
+		release_keys(core);
+		return;
+	}
 	for (unsigned k = 1; k <= n; k++) {
-		unsigned i = ((unsigned)index->cursor + k) % n;
+		unsigned cur = (unsigned)index->cursor % n;
+		unsigned i =
+		    searching_reverse ? (cur + n - k % n) % n : (cur + k) % n;
 
-		if (row_matches(folder_row(f, i), pattern)) {
-			if (i <= (unsigned)index->cursor)
+		if (uid_in(uids, folder_row(f, i)->uid)) {
+			if (!searching_reverse && i <= cur)
 				ui_message("search wrapped to the top");
+			else if (searching_reverse && i >= cur)
+				ui_message("search wrapped to the bottom");
 			index_goto(index, (int)i);
+			release_keys(core);
 			return;
 		}
 	}
 	ui_error("not found: %s", last_search);
+	release_keys(core);
+}
+
+static void
+search_from_cursor(struct core *core, bool reverse)
+{
+	struct view *index = ui_find_view("index");
+	struct folder *f = core->folder;
+	g_autoptr(GError) error = NULL;
+
+	if (index == NULL || f == NULL || f->load != FOLDER_OPEN ||
+	    last_search == NULL)
+		return;
+	searching_reverse = reverse;
+	if (!folder_search(f, last_search, on_search_found, core, &error))
+		ui_error("%s", error->message);
+	else
+		hold_keys();
 }
 
 static void
@@ -736,7 +817,7 @@ search_cb(const char *text, void *data)
 		return;
 	g_free(last_search);
 	last_search = g_strdup(text);
-	search_from_cursor(data);
+	search_from_cursor(data, last_reverse);
 }
 
 static void
@@ -752,8 +833,8 @@ pager_search_cb(const char *text, void *data)
 }
 
 /*
- * / in mutt: in the index a plain word matches the sender and the
- * subject; in the pager, the lines shown.
+ * / in mutt: in the index a pattern (a plain word matches the sender and
+ * the subject), searched by the server; in the pager, the lines shown.
  */
 static void
 cmd_search(struct core *core)
@@ -765,7 +846,22 @@ cmd_search(struct core *core)
 		    pager_search_cb, core);
 		return;
 	}
+	last_reverse = false;
 	ui_prompt("Search for: ", last_search, search_cb, core);
+}
+
+/* Esc / in mutt: the same, towards the top. */
+static void
+cmd_search_reverse(struct core *core)
+{
+	struct view *v = ui_top_view();
+
+	if (v != NULL && strcmp(v->context, "pager") == 0) {
+		cmd_search(core);
+		return;
+	}
+	last_reverse = true;
+	ui_prompt("Reverse search for: ", last_search, search_cb, core);
 }
 
 static void
@@ -782,7 +878,62 @@ cmd_search_next(struct core *core)
 		cmd_search(core);
 		return;
 	}
-	search_from_cursor(core);
+	search_from_cursor(core, last_reverse);
+}
+
+/* mutt's search-opposite: the last search the other way. */
+static void
+cmd_search_opposite(struct core *core)
+{
+	struct view *v = ui_top_view();
+
+	if (v != NULL && strcmp(v->context, "pager") == 0) {
+		cmd_search_next(core);
+		return;
+	}
+	if (last_search == NULL) {
+		cmd_search_reverse(core);
+		return;
+	}
+	search_from_cursor(core, !last_reverse);
+}
+
+static void
+limit_cb(const char *text, void *data)
+{
+	struct core *core = data;
+	struct folder *f = core->folder;
+	g_autoptr(GError) error = NULL;
+
+	if (text == NULL || f == NULL)
+		return;
+	if (folder_limit_is_all(text)) {
+		folder_limit(f, text, NULL, NULL, NULL);
+		ui_message("every message shown");
+	} else if (!folder_limit(f, text, release_keys_cb, core, &error)) {
+		ui_error("%s", error->message);
+	} else {
+		hold_keys();
+	}
+	ui_mark_dirty();
+}
+
+/*
+ * l in mutt: show only the messages matching a pattern (the server
+ * searches); "all", ~A or nothing shows them all again.
+ */
+static void
+cmd_limit(struct core *core)
+{
+	struct folder *f = core->folder;
+
+	if (ui_find_view("index") == NULL || f == NULL ||
+	    f->load != FOLDER_OPEN) {
+		ui_beep();
+		return;
+	}
+	ui_prompt("Limit to messages matching: ", f->limit_pattern, limit_cb,
+	    core);
 }
 
 /*
@@ -927,14 +1078,9 @@ cmd_flag_message(struct core *core)
 	off = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	for (guint k = 0; k < uids->len; k++) {
 		uint32_t uid = g_array_index(uids, uint32_t, k);
-		gpointer idx =
-		    g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(uid));
-		const struct msg_row *row;
+		const struct msg_row *row = folder_row_of_uid(f, uid);
 
-		if (idx == NULL)
-			continue;
-		row = folder_row(f, GPOINTER_TO_UINT(idx) - 1);
-		if (row->env == NULL)
+		if (row == NULL || row->env == NULL)
 			continue;
 		if (row->env->flags & MSG_FLAGGED)
 			g_array_append_val(off, uid);
@@ -967,29 +1113,50 @@ cmd_tag_entry(struct core *core)
 }
 
 static void
-tag_pattern_cb(const char *text, void *data)
+on_tag_found(struct folder *f, const GArray *uids, const GError *error,
+    void *data)
 {
 	struct core *core = data;
-	struct folder *f = core->folder;
-	g_autofree char *pattern = NULL;
 	unsigned n = 0;
 
-	if (text == NULL || *text == '\0' || f == NULL ||
-	    f->load != FOLDER_OPEN)
+	if (error != NULL) {
+		ui_error("tag: %s", error->message);
+		release_keys(core);
 		return;
-	pattern = g_utf8_casefold(text, -1);
+	}
+	if (f != core->folder) {
+		release_keys(core);
+		return;
+	}
+	/* The rows shown, as mutt tags within the limit. */
 	for (unsigned i = 0; i < folder_count(f); i++) {
-		if (row_matches(folder_row(f, i), pattern)) {
+		if (uid_in(uids, folder_row(f, i)->uid)) {
 			folder_set_tag(f, i, true);
 			n++;
 		}
 	}
-	ui_message("%u message%s tagged%s", n, n == 1 ? "" : "s",
-	    folder_filled(f) ? "" : " among the headers loaded so far");
+	ui_message("%u message%s tagged", n, n == 1 ? "" : "s");
 	ui_mark_dirty();
+	release_keys(core);
 }
 
-/* T: tag the messages whose sender or subject contains a text. */
+static void
+tag_pattern_cb(const char *text, void *data)
+{
+	struct core *core = data;
+	struct folder *f = core->folder;
+	g_autoptr(GError) error = NULL;
+
+	if (text == NULL || *text == '\0' || f == NULL ||
+	    f->load != FOLDER_OPEN)
+		return;
+	if (!folder_search(f, text, on_tag_found, core, &error))
+		ui_error("%s", error->message);
+	else
+		hold_keys();
+}
+
+/* T: tag the messages matching a pattern (the server searches). */
 static void
 cmd_tag_pattern(struct core *core)
 {
@@ -1412,6 +1579,7 @@ static const struct cmd_entry table[] = {
 	{ "folder-list",    cmd_folder_list,    "list the folders of every account" },
 	{ "help",           cmd_help,           "show the keys of this screen" },
 	{ "last-entry",     cmd_last_entry,     "go to the last line" },
+	{ "limit",          cmd_limit,          "show only the messages matching a pattern" },
 	{ "next-entry",     cmd_next_entry,     "move down one line" },
 	{ "next-message",   cmd_next_message,   "show the next message" },
 	{ "next-page",      cmd_next_page,      "move down one page" },
@@ -1424,8 +1592,10 @@ static const struct cmd_entry table[] = {
 	{ "rename-mailbox", cmd_rename_mailbox, "rename the folder (folder list)" },
 	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },
 	{ "save-message",   cmd_save_message,   "move the message (or ; the tagged) to a folder" },
-	{ "search",         cmd_search,         "search sender and subject (loaded headers), or the pager's text" },
+	{ "search",         cmd_search,         "search with a pattern (the server searches), or the pager's text" },
 	{ "search-next",    cmd_search_next,    "search again" },
+	{ "search-opposite", cmd_search_opposite, "search again, the other way" },
+	{ "search-reverse", cmd_search_reverse, "search towards the top" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
 	{ "sidebar-next",   cmd_sidebar_next,   "move the sidebar's cursor to the next folder" },
 	{ "sidebar-open",   cmd_sidebar_open,   "open the folder under the sidebar's cursor" },
@@ -1485,6 +1655,22 @@ cmd_key(struct core *core, int key)
 	struct view *v = ui_top_view();
 	const char *name;
 
+	if (holding) {
+		struct folder *f = core->folder;
+
+		if (f == NULL || f->search_id == 0) {
+			/* The folder went, and its answer with it. */
+			release_keys(core);
+		} else if (key == 7) { /* Ctrl-G */
+			folder_search_cancel(f);
+			g_array_set_size(held_keys, 0);
+			return;
+		} else {
+			if (held_keys->len < HELD_KEYS_MAX)
+				g_array_append_val(held_keys, key);
+			return;
+		}
+	}
 	if (ui_prompt_active()) {
 		ui_prompt_key(key);
 		/* A question that waited for the prompt to end. */

@@ -46,6 +46,7 @@ static const struct binding bindings[] = {
 	{ "index",    '\t',                     "next-unread" },
 	{ "index",    '/',                      "search" },
 	{ "index",    'n',                      "search-next" },
+	{ "index",    'l',                      "limit" },
 	{ "index",    'o',                      "sort-mailbox" },
 	{ "index",    'O',                      "sort-reverse" },
 	{ "index",    'N',                      "toggle-new" },

@@ -134,6 +134,8 @@ static const struct option_def table[] = {
 	  "Show the sidebar, the account's folders with their unread/total counts, at the left of the index and the pager." },
 	{ "sidebar_width", OPT_NUMBER, 0, "30", 4, 500, NULL,
 	  "Columns of the sidebar, its divider included (at most half the screen)." },
+	{ "simple_search", OPT_STRING, OPT_ACCOUNT, "~f %s | ~s %s", 0, 0, NULL,
+	  "The pattern a search or limit without ~, = or % in it stands for, each %s replaced by the text typed (see PATTERNS in skua(1))." },
 	{ "smtp_url", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,
 	  "Where the account's mail is sent: smtps://[user@]host[:465] (TLS) or smtp://[user@]host[:587] (strict STARTTLS, see starttls)." },
 	{ "smtp_user", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,

@@ -10,6 +10,7 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "core/search.h"
 #include "core/sort.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -189,6 +190,8 @@ on_opened(const struct reply *reply, void *data)
 			g_free(f->display);
 			f->display = g_strdup(reply->folder->name);
 		}
+		if (f->load != FOLDER_OPEN)
+			folder_quota_refresh(f);
 		f->load = FOLDER_OPEN;
 		apply_folder_state(f, reply->folder);
 		/* The fill starts after the first window: the screen first. */
@@ -301,6 +304,13 @@ folder_free(struct folder *f)
 	if (f->tree != NULL)
 		g_array_unref(f->tree);
 	g_free(f->tree_next);
+	if (f->search_id != 0 && f->search_data_free != NULL)
+		f->search_data_free(f->search_data);
+	if (f->limit != NULL)
+		g_hash_table_destroy(f->limit);
+	g_free(f->limit_pattern);
+	if (f->shown != NULL)
+		g_array_free(f->shown, TRUE);
 	g_free(f->name);
 	g_free(f->display);
 	g_free(f->error);
@@ -309,17 +319,86 @@ folder_free(struct folder *f)
 	g_free(f);
 }
 
+/* The index into f->rows of shown row i. */
+static unsigned
+shown_index(const struct folder *f, unsigned i)
+{
+	return f->limit != NULL ? g_array_index(f->shown, guint, i) : i;
+}
+
 unsigned
 folder_count(const struct folder *f)
 {
-	return f->rows->len;
+	return f->limit != NULL ? f->shown->len : f->rows->len;
 }
 
 const struct msg_row *
 folder_row(const struct folder *f, unsigned i)
 {
-	g_assert(i < f->rows->len);
-	return row_at(f, i);
+	g_assert(i < folder_count(f));
+	return row_at(f, shown_index(f, i));
+}
+
+const struct msg_row *
+folder_row_of_uid(const struct folder *f, uint32_t uid)
+{
+	gpointer idx = g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(uid));
+
+	return idx != NULL ? row_at(f, GPOINTER_TO_UINT(idx) - 1) : NULL;
+}
+
+/*
+ * After the rows changed: the shown rows again, and the cursor hint (an
+ * index into rows) made an index of them, the cursor's row or the first
+ * shown one after it.
+ */
+static void
+limit_refresh(struct folder *f)
+{
+	int hint = f->cursor_hint;
+
+	if (f->limit == NULL)
+		return;
+	g_array_set_size(f->shown, 0);
+	f->cursor_hint = -1;
+	for (guint i = 0; i < f->rows->len; i++) {
+		if (!g_hash_table_contains(f->limit,
+			GUINT_TO_POINTER(row_at(f, i)->uid)))
+			continue;
+		if (hint >= 0 && f->cursor_hint < 0 && i >= (guint)hint)
+			f->cursor_hint = (int)f->shown->len;
+		g_array_append_val(f->shown, i);
+	}
+	if (hint >= 0 && f->cursor_hint < 0 && f->shown->len > 0)
+		f->cursor_hint = (int)f->shown->len - 1;
+}
+
+void
+folder_set_limit(struct folder *f, const GArray *uids, const char *pattern)
+{
+	gpointer cur = f->cursor_uid != 0
+	    ? g_hash_table_lookup(f->by_uid, GUINT_TO_POINTER(f->cursor_uid))
+	    : NULL;
+
+	g_clear_pointer(&f->limit, g_hash_table_destroy);
+	g_clear_pointer(&f->limit_pattern, g_free);
+	if (f->shown != NULL)
+		g_array_set_size(f->shown, 0);
+	f->cursor_hint = cur != NULL ? (int)GPOINTER_TO_UINT(cur) - 1 : -1;
+	if (uids != NULL) {
+		f->limit = g_hash_table_new(g_direct_hash, g_direct_equal);
+		for (guint i = 0; i < uids->len; i++)
+			g_hash_table_add(f->limit,
+			    GUINT_TO_POINTER(g_array_index(uids, uint32_t, i)));
+		f->limit_pattern = g_strdup(pattern);
+		if (f->shown == NULL)
+			f->shown = g_array_new(FALSE, FALSE, sizeof(guint));
+		limit_refresh(f);
+	}
+	if (f->cursor_hint < 0 && folder_count(f) > 0)
+		f->cursor_hint = 0;
+	f->order_serial++;
+	core_changed(f->acc->core);
 }
 
 /* Ask w for the envelopes of uids (taken); cb sees the replies. */
@@ -350,9 +429,9 @@ request_range(struct folder *f, unsigned first, unsigned end)
 {
 	GArray *uids = NULL;
 
-	end = MIN(end, f->rows->len);
+	end = MIN(end, folder_count(f));
 	for (unsigned i = first; i < end; i++) {
-		struct msg_row *row = row_at(f, i);
+		struct msg_row *row = row_at(f, shown_index(f, i));
 
 		if (row->env != NULL || row->pending)
 			continue;
@@ -374,9 +453,9 @@ folder_want_rows(struct folder *f, unsigned first, unsigned n)
 {
 	unsigned end, pre_first;
 
-	if (f->load != FOLDER_OPEN || first >= f->rows->len)
+	if (f->load != FOLDER_OPEN || first >= folder_count(f))
 		return;
-	end = MIN(first + n, f->rows->len);
+	end = MIN(first + n, folder_count(f));
 	/* The visible rows first, so they arrive first. */
 	request_range(f, first, end);
 	pre_first = first > FOLDER_PREFETCH ? first - FOLDER_PREFETCH : 0;
@@ -441,11 +520,11 @@ folder_open_message(struct folder *f, unsigned i)
 {
 	struct request *req;
 
-	if (f->load != FOLDER_OPEN || i >= f->rows->len)
+	if (f->load != FOLDER_OPEN || i >= folder_count(f))
 		return;
 	req = request_new(REQ_FETCH_MESSAGE);
 	req->folder = g_strdup(f->name);
-	req->uid = row_at(f, i)->uid;
+	req->uid = folder_row(f, i)->uid;
 	f->message_uid = req->uid;
 	f->message_load = FOLDER_OPENING;
 	g_clear_pointer(&f->message, message_text_free);
@@ -872,6 +951,7 @@ set_rows(struct folder *f, const uint32_t *uids, guint n, const uint32_t *nodes)
 	} else if (rows->len > 0) {
 		f->cursor_hint = f->reverse ? 0 : (int)rows->len - 1;
 	}
+	limit_refresh(f);
 }
 
 static void
@@ -1043,9 +1123,9 @@ folder_set_tag(struct folder *f, unsigned i, bool tagged)
 {
 	struct msg_row *row;
 
-	if (i >= f->rows->len)
+	if (i >= folder_count(f))
 		return;
-	row = row_at(f, i);
+	row = row_at(f, shown_index(f, i));
 	if (row->tagged == tagged)
 		return;
 	row->tagged = tagged;
@@ -1274,6 +1354,9 @@ on_change(const struct reply *reply, void *data)
 		g_hash_table_steal_extended(f->changes, &id, &key, NULL);
 		g_free(key);
 	}
+	/* Purges, moves and copies change what the quota counts. */
+	if (reply->kind == REPLY_DONE)
+		folder_quota_refresh(f);
 	switch (reply->kind) {
 	case REPLY_DONE:
 		if (ch->kind == REQ_EXPUNGE && ch->plain) {

@@ -98,6 +98,24 @@ struct folder {
 	 * UID it is on; a reordering tells it the row that UID went to. */
 	uint32_t cursor_uid;
 	int cursor_hint; /* -1: none */
+	/*
+	 * The limit (l): the views see only the rows whose UID is in limit,
+	 * through shown (row indices in display order), so folder_count(),
+	 * folder_row() and the other functions taking a row number count
+	 * the rows shown. NULL: every row is shown.
+	 */
+	GHashTable *limit;   /* uid set */
+	char *limit_pattern; /* as typed, for the status line */
+	GArray *shown;	     /* guint: indices into rows */
+	/* The search or limit under way (core/search.c): one at a time. */
+	uint64_t search_id;
+	void (*search_cb)(struct folder *f, const GArray *uids,
+	    const GError *error, void *data);
+	void *search_data;
+	void (*search_data_free)(void *data); /* when cb is never called */
+	/* The quota of the folder's quota root (core/search.c), in KiB. */
+	bool quota_known;
+	uint64_t quota_used, quota_limit;
 };
 
 /*
@@ -107,8 +125,19 @@ struct folder {
 struct folder *folder_open(struct core *core, struct account *acc,
     const char *name);
 void folder_free(struct folder *f);
+/* The rows shown (all of them, or those of the limit), and row i of them. */
 unsigned folder_count(const struct folder *f);
 const struct msg_row *folder_row(const struct folder *f, unsigned i);
+/* The row of uid, shown or not; NULL when there is none. */
+const struct msg_row *folder_row_of_uid(const struct folder *f, uint32_t uid);
+/*
+ * Show only the rows whose UID is in uids (uint32_t, any order), as the
+ * limit pattern (kept for the status line); uids NULL shows every row
+ * again. The cursor stays on its message when it is shown, else goes to
+ * the first shown row after it. Rows keep their headers either way.
+ */
+void folder_set_limit(struct folder *f, const GArray *uids,
+    const char *pattern);
 /*
  * Load the headers of every row in the background, in display order
  * (newest first by default), in chunks of FOLDER_FILL_BATCH with

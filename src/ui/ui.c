@@ -85,6 +85,14 @@ view_set_title(struct view *v, const char *title)
 	v->title = text_sanitize(title, -1);
 }
 
+void
+view_set_title_alert(struct view *v, const char *text, bool warn)
+{
+	g_free(v->title_alert);
+	v->title_alert = text != NULL ? text_sanitize(text, -1) : NULL;
+	v->title_warn = warn;
+}
+
 struct view *
 view_new_with_ops(const struct view_ops *ops, const char *context,
     const char *title, bool selectable)
@@ -134,6 +142,7 @@ view_free(struct view *v)
 	if (v->ops->free != NULL)
 		v->ops->free(v);
 	g_free(v->title);
+	g_free(v->title_alert);
 	g_free(v->hint);
 	g_ptr_array_free(v->lines, TRUE);
 	g_free(v);
@@ -674,7 +683,25 @@ ui_draw(void)
 		v->ops->draw(v, y, body_rows, cols - side);
 	ui.body_x = 0;
 	status = g_strdup_printf("-- skua: %s", v != NULL ? v->title : "");
-	draw_bar(status_y, status, cols);
+	if (v != NULL && v->title_alert != NULL) {
+		char *with = g_strdup_printf("%s  %s", status, v->title_alert);
+		int x = text_width(status) + 2;
+		int w = text_width(v->title_alert);
+
+		g_free(status);
+		status = with;
+		draw_bar(status_y, status, cols);
+		/* Past a threshold (a quota nearly full): the warning colour.
+		 */
+		if (v->title_warn && x < cols) {
+			attron(COLOR_PAIR(PAIR_ERROR) | A_REVERSE | A_BOLD);
+			put_fixed(status_y, x, v->title_alert,
+			    MIN(w, cols - x));
+			attroff(COLOR_PAIR(PAIR_ERROR) | A_REVERSE | A_BOLD);
+		}
+	} else {
+		draw_bar(status_y, status, cols);
+	}
 	if (ui.prompt != NULL) {
 		/* A message that came with the prompt (why a login failed). */
 		if (ui.message != NULL && msg_y > 0) {

@@ -52,6 +52,8 @@ struct view {
 	const struct view_ops *ops;
 	const char *context; /* key map context: "welcome", "help", ... */
 	char *title;	     /* safe text for the status line */
+	char *title_alert;   /* safe text after it (view_set_title_alert) */
+	bool title_warn;     /* title_alert in the warning colour */
 	char *hint;	     /* safe text for the help line; may be NULL */
 	GPtrArray *lines;    /* char *: safe text */
 	bool selectable;
@@ -118,6 +120,11 @@ bool ui_screen_ready(void);
 struct view *view_new_with_ops(const struct view_ops *ops, const char *context,
     const char *title, bool selectable);
 void view_set_title(struct view *v, const char *title);
+/*
+ * Text shown after the title on the status line (untrusted is fine: it is
+ * sanitised), in the warning colour when warn; NULL: none.
+ */
+void view_set_title_alert(struct view *v, const char *text, bool warn);
 /* Draw safe text at (y, x) in exactly cols columns, highlighted or not. */
 void ui_put_line(int y, const char *safe, int cols, bool highlight);
 /* The same for untrusted text, sanitised here. */

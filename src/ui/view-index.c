@@ -46,6 +46,54 @@ index_ready(struct view *v)
 	return true;
 }
 
+/* "folder [Msgs:20/10000, headers 300]": shown of all with a limit. */
+static char *
+open_title(const struct folder *f, const char *shown)
+{
+	g_autofree char *msgs = f->limit != NULL
+	    ? g_strdup_printf("%u/%u", folder_count(f), f->rows->len)
+	    : g_strdup_printf("%u", folder_count(f));
+
+	if (f->fetched < f->rows->len)
+		return g_strdup_printf("%s [Msgs:%s, headers %u]", shown, msgs,
+		    f->fetched);
+	return g_strdup_printf("%s [Msgs:%s]", shown, msgs);
+}
+
+/* KiB as the status line shows them: 512K, 12M, 1.5G. */
+static char *
+quota_size(uint64_t kib)
+{
+	if (kib >= 1024 * 1024)
+		return g_strdup_printf("%.1fG", (double)kib / (1024 * 1024));
+	if (kib >= 1024)
+		return g_strdup_printf("%" G_GUINT64_FORMAT "M",
+		    (kib + 512) / 1024);
+	return g_strdup_printf("%" G_GUINT64_FORMAT "K", kib);
+}
+
+/*
+ * The folder's quota after the status line's title, "quota 12M/100M
+ * (12%)", in the warning colour past 90%.
+ */
+static void
+quota_status(struct view *v, const struct folder *f)
+{
+	g_autofree char *used = NULL, *limit = NULL, *text = NULL;
+	uint64_t percent;
+
+	if (!f->quota_known || f->quota_limit == 0) {
+		view_set_title_alert(v, NULL, false);
+		return;
+	}
+	used = quota_size(f->quota_used);
+	limit = quota_size(f->quota_limit);
+	percent = f->quota_used * 100 / f->quota_limit;
+	text = g_strdup_printf("quota %s/%s (%" G_GUINT64_FORMAT "%%)", used,
+	    limit, percent);
+	view_set_title_alert(v, text, f->quota_used * 10 > f->quota_limit * 9);
+}
+
 static void
 index_draw(struct view *v, int top, int rows, int cols)
 {
@@ -73,12 +121,7 @@ index_draw(struct view *v, int top, int rows, int cols)
 		ui_put_line(top, f->error != NULL ? f->error : "", cols, false);
 		break;
 	case FOLDER_OPEN:
-		if (f->fetched < folder_count(f))
-			title = g_strdup_printf("%s [Msgs:%u, headers %u]",
-			    shown, folder_count(f), f->fetched);
-		else
-			title = g_strdup_printf("%s [Msgs:%u]", shown,
-			    folder_count(f));
+		title = open_title(f, shown);
 		break;
 	}
 	if (f->load == FOLDER_OPEN) {
@@ -89,7 +132,15 @@ index_draw(struct view *v, int top, int rows, int cols)
 
 		g_free(title);
 		title = with;
+		/* The limit pattern, as mutt's %V. */
+		if (f->limit_pattern != NULL) {
+			with = g_strdup_printf("%s (limit: %s)", title,
+			    f->limit_pattern);
+			g_free(title);
+			title = with;
+		}
 	}
+	quota_status(v, f);
 	view_set_title(v, title);
 	if (f->load != FOLDER_OPEN)
 		return;

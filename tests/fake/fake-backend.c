@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "backend/backend.h"
+#include "backend/search-tree.h"
 #include "backend/types.h"
 #include "fake/fake-backend.h"
 #include "util/error.h"
@@ -249,6 +250,55 @@ fake_move(struct backend *be, const struct request *req,
 	return ok;
 }
 
+/* A fake message's fields for search_eval(). */
+struct fake_msg {
+	const char *from;
+	char *subject;
+};
+
+static const char *
+fake_text(void *data, enum search_kind kind, const char *name)
+{
+	struct fake_msg *m = data;
+
+	(void)name;
+	if (kind == SEARCH_FROM)
+		return m->from;
+	if (kind == SEARCH_SUBJECT || kind == SEARCH_TEXT)
+		return m->subject;
+	return kind == SEARCH_BODY ? "" : NULL;
+}
+
+/* The messages as fake_fetch() describes them, matched by search_eval(). */
+static bool
+fake_search(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct fake *fk = fake_of(be);
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	(void)err;
+	g_mutex_lock(&fk->lock);
+	fk->stats.searches++;
+	for (uint32_t uid = 1; uid <= fk->n; uid++) {
+		struct fake_msg fm = { senders[uid % G_N_ELEMENTS(senders)],
+			g_strdup_printf("message %u", uid) };
+		struct search_msg m = { uid, uid % 3 == 0 ? 0 : MSG_SEEN,
+			1000 + uid, 1700000000 + (int64_t)uid * 60,
+			1700000000 + (int64_t)uid * 60, fake_text, &fm };
+
+		if (g_hash_table_contains(fk->deleted, GUINT_TO_POINTER(uid)))
+			m.flags |= MSG_DELETED;
+		if (!g_hash_table_contains(fk->gone, GUINT_TO_POINTER(uid)) &&
+		    search_eval(req->search, &m))
+			g_array_append_val(uids, uid);
+		g_free(fm.subject);
+	}
+	g_mutex_unlock(&fk->lock);
+	sink_uids(sink, uids);
+	return true;
+}
+
 static void
 fake_free(struct backend *be)
 {
@@ -274,6 +324,7 @@ static const struct backend_ops fake_ops = {
 	.expunge = fake_expunge,
 	.copy = fake_copy,
 	.move = fake_move,
+	.search = fake_search,
 };
 
 struct backend *

@@ -22,6 +22,7 @@ struct fake_stats {
 	unsigned expunges, plain_expunges, copies, moves;
 	char *last_target; /* of the last copy or move (a copy: free it) */
 	bool last_undelete;
+	unsigned searches; /* search requests */
 };
 
 /*
@@ -29,7 +30,8 @@ struct fake_stats {
  * "message UID", sent UID minutes after a fixed time, size 1000 + UID,
  * from "Tester", "bob", "Alice", "dan", "Carl" in turn (by UID modulo 5),
  * Message-ID <UID@fake>, and threads of four (1 <- 2 <- 3 <- 4, 5 <- ...)
- * by In-Reply-To and References. It offers no server-side sort.
+ * by In-Reply-To and References. It offers no server-side sort. Its
+ * search evaluates the pattern on those fields (search_eval()).
  */
 struct backend *fake_backend_new(unsigned n);
 /* Make the next k envelope fetches fail. Thread-safe. */

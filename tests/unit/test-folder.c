@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "core/search.h"
 #include "fake/fake-backend.h"
 #include "util/error.h"
 
@@ -714,6 +715,172 @@ test_tags(void)
 	teardown(&fx);
 }
 
+/* The UIDs of the rows shown, "9 5 2". */
+static char *
+shown_uids(const struct folder *f)
+{
+	GString *out = g_string_new(NULL);
+
+	for (unsigned i = 0; i < folder_count(f); i++)
+		g_string_append_printf(out, "%s%u", i ? " " : "",
+		    folder_row(f, i)->uid);
+	return g_string_free(out, FALSE);
+}
+
+/* The limit: the rows shown are the matching ones, in display order. */
+static void
+test_limit(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 10);
+	static const uint32_t some[] = { 2, 9, 5 };
+	g_autoptr(GArray) uids = uid_list(some, 3);
+	g_autoptr(GArray) tagged = NULL;
+	g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL;
+
+	f->cursor_uid = 5;
+	folder_set_limit(f, uids, "~s x");
+	g_assert_cmpstr(f->limit_pattern, ==, "~s x");
+	g_assert_cmpuint(folder_count(f), ==, 3);
+	g_assert_cmpuint(f->rows->len, ==, 10);
+	s1 = shown_uids(f);
+	g_assert_cmpstr(s1, ==, "9 5 2");
+	g_assert_cmpint(f->cursor_hint, ==, 1); /* still on 5 */
+	g_assert_nonnull(folder_row_of_uid(f, 7));
+	/* Row numbers count the rows shown. */
+	folder_set_tag(f, 1, true);
+	tagged = folder_tagged_uids(f);
+	g_assert_cmpuint(tagged->len, ==, 1);
+	g_assert_cmpuint(g_array_index(tagged, uint32_t, 0), ==, 5);
+	/* A new order keeps the limit. */
+	folder_set_sort(f, SORT_ARRIVAL, false);
+	settle(&fx);
+	s2 = shown_uids(f);
+	g_assert_cmpstr(s2, ==, "2 5 9");
+	/* A purge takes its row from the limited view too. */
+	{
+		static const uint32_t gone[] = { 9 };
+		g_autoptr(GArray) g = uid_list(gone, 1);
+
+		folder_change_flags_uids(f, g, MSG_DELETED, 0);
+		settle(&fx);
+		folder_expunge(f, g, false, NULL, NULL);
+		settle(&fx);
+	}
+	s3 = shown_uids(f);
+	g_assert_cmpstr(s3, ==, "2 5");
+	folder_set_limit(f, NULL, NULL);
+	g_assert_null(f->limit_pattern);
+	g_assert_cmpuint(folder_count(f), ==, 9);
+	s4 = shown_uids(f);
+	g_assert_cmpstr(s4, ==, "1 2 3 4 5 6 7 8 10");
+	teardown(&fx);
+}
+
+/* A limited view stays lazy: only its rows' headers are asked for. */
+static void
+test_limit_lazy(void)
+{
+	struct fixture fx;
+	struct folder *f;
+	static const uint32_t some[] = { 1, 500, 999 };
+	g_autoptr(GArray) uids = uid_list(some, 3);
+	struct fake_stats st;
+
+	setup(&fx, 1000);
+	f = folder_open(fx.core, fx.acc, "INBOX");
+	settle(&fx);
+	folder_set_limit(f, uids, "x");
+	folder_want_rows(f, 0, 20);
+	settle(&fx);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.uids_fetched, ==, 3);
+	for (unsigned i = 0; i < folder_count(f); i++)
+		g_assert_nonnull(folder_row(f, i)->env);
+	g_assert_cmpuint(f->fetched, ==, 3);
+	teardown(&fx);
+}
+
+static unsigned search_calls, limit_done;
+
+static void
+on_limit_done(void *data)
+{
+	(void)data;
+	limit_done++;
+}
+
+static GArray *search_got;
+
+static void
+on_search(struct folder *f, const GArray *uids, const GError *error, void *data)
+{
+	(void)f;
+	(void)data;
+	search_calls++;
+	g_assert_no_error(error);
+	g_clear_pointer(&search_got, g_array_unref);
+	search_got = g_array_copy((GArray *)uids);
+}
+
+/* l and / through the driver's search; a bad pattern never reaches it. */
+static void
+test_limit_search(void)
+{
+	struct fixture fx;
+	struct folder *f = open_loaded(&fx, 20);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *s1 = NULL, *s2 = NULL;
+	struct fake_stats st;
+
+	/* bob sends UIDs 1, 6, 11, 16; ~N is UID % 3 == 0. */
+	g_assert_true(folder_limit(f, "~f bob", NULL, NULL, &error));
+	settle(&fx);
+	s1 = shown_uids(f);
+	g_assert_cmpstr(s1, ==, "16 11 6 1");
+	g_assert_cmpstr(f->limit_pattern, ==, "~f bob");
+	/* Text without ~ is simple_search: sender or subject. */
+	g_assert_true(folder_limit(f, "message 1", NULL, NULL, &error));
+	settle(&fx);
+	g_assert_cmpuint(folder_count(f), ==, 11); /* 1, 10 to 19 */
+	/* A plain word inside a pattern too. */
+	g_assert_true(
+	    folder_limit(f, "bob | ~s \"message 3\"", NULL, NULL, &error));
+	settle(&fx);
+	s2 = shown_uids(f);
+	g_assert_cmpstr(s2, ==, "16 11 6 3 1");
+	/* ~T: the tagged rows, resolved here. */
+	folder_set_tag(f, 0, true); /* 16 */
+	search_calls = 0;
+	g_assert_true(
+	    folder_search(f, "~T | ~N ~f dan", on_search, NULL, &error));
+	settle(&fx);
+	g_assert_cmpuint(search_calls, ==, 1);
+	/* dan's unread ones (3, 18) and the tagged 16, ascending. */
+	g_assert_cmpuint(search_got->len, ==, 3);
+	g_assert_cmpuint(g_array_index(search_got, uint32_t, 0), ==, 3);
+	g_assert_cmpuint(g_array_index(search_got, uint32_t, 1), ==, 16);
+	g_assert_cmpuint(g_array_index(search_got, uint32_t, 2), ==, 18);
+	g_clear_pointer(&search_got, g_array_unref);
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.searches, ==, 4);
+	g_assert_false(folder_limit(f, "~f (", NULL, NULL, &error));
+	g_assert_error(error, SKUA_ERROR, SKUA_ERROR_USAGE);
+	g_assert_cmpstr(error->message, ==, "missing text after ~f at 1");
+	fake_backend_stats(fx.be, &st);
+	g_assert_cmpuint(st.searches, ==, 4);
+	/* Nothing matched: the limit stays as it was. */
+	limit_done = 0;
+	g_assert_true(folder_limit(f, "~f nobody", on_limit_done, NULL, NULL));
+	settle(&fx);
+	g_assert_cmpuint(limit_done, ==, 1);
+	g_assert_cmpuint(folder_count(f), ==, 5);
+	g_assert_true(folder_limit(f, "all", NULL, NULL, NULL));
+	g_assert_cmpuint(folder_count(f), ==, 20);
+	g_assert_null(f->limit);
+	teardown(&fx);
+}
+
 static int done_calls;
 static GError *done_error;
 
@@ -1020,6 +1187,9 @@ main(int argc, char **argv)
 	g_test_add_func("/folder/change-flags", test_change_flags);
 	g_test_add_func("/folder/change-flags-many", test_change_flags_many);
 	g_test_add_func("/folder/tags", test_tags);
+	g_test_add_func("/folder/limit", test_limit);
+	g_test_add_func("/folder/limit-lazy", test_limit_lazy);
+	g_test_add_func("/folder/limit-search", test_limit_search);
 	g_test_add_func("/folder/expunge", test_expunge);
 	g_test_add_func("/folder/expunge-no-uidplus", test_expunge_no_uidplus);
 	g_test_add_func("/folder/move-copy", test_move_copy);

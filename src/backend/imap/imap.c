@@ -23,10 +23,12 @@
 #include "backend/common/index-fields.h"
 #include "backend/imap/imap-auth.h"
 #include "backend/imap/imap-esearch.h"
+#include "backend/imap/imap-search.h"
 #include "backend/imap/imap-seqmap.h"
 #include "backend/imap/imap-thread.h"
 #include "backend/imap/imap-utf7.h"
 #include "backend/imap/imap.h"
+#include "backend/search-tree.h"
 #include "backend/types.h"
 #include "mime/headers.h"
 #include "mime/mailcap.h"
@@ -2911,6 +2913,133 @@ imap_subscribe(struct backend *be, const struct request *req,
 	return check(d, r, req->subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE", err);
 }
 
+/*
+ * UID SEARCH of req->search, sent raw (libetpan has no ESEARCH): RETURN
+ * (ALL) when the server offers ESEARCH, so the answer is a sequence set;
+ * non-ASCII text as LITERAL+ literals with CHARSET UTF-8. The server
+ * searches: nothing of the messages is downloaded.
+ */
+static bool
+imap_search(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	g_autoptr(GError) why = NULL;
+	g_autofree char *cmd = NULL;
+	GArray *uids;
+	GString *data;
+	size_t literal_max;
+	bool esearch;
+	int r;
+
+	if (req->search == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "a search without a pattern");
+		return false;
+	}
+	if (!ensure_session(be, sink, err) ||
+	    !select_folder(d, req->folder, false, err))
+		return false;
+	esearch = esearch_ext_registered &&
+	    mailimap_has_extension(d->session, "ESEARCH");
+	/* Non-synchronizing literals: any size with LITERAL+, 4 KiB with
+	 * LITERAL- (RFC 7888). */
+	literal_max = 0;
+	if (mailimap_has_extension(d->session, "LITERAL+"))
+		literal_max = SIZE_MAX;
+	else if (mailimap_has_extension(d->session, "LITERAL-"))
+		literal_max = 4096;
+	cmd = imap_search_command(req->search, esearch, literal_max, err);
+	if (cmd == NULL)
+		return false;
+	log_info("%s: %s", d->account, cmd);
+	r = mailimap_custom_command(d->session, cmd);
+	if (!check(d, r, "UID SEARCH", err))
+		return false;
+	uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	data = take_ext_data(d, &esearch_ext);
+	if (data != NULL) {
+		bool ok = imap_esearch_parse(data->str, data->len, uids, &why);
+
+		g_string_free(data, TRUE);
+		if (!ok) {
+			g_array_unref(uids);
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+			    "%s: unreadable ESEARCH reply: %s", d->account,
+			    why->message);
+			return false;
+		}
+	} else if (d->session->imap_response_info != NULL &&
+	    d->session->imap_response_info->rsp_search_result != NULL) {
+		clist *result =
+		    d->session->imap_response_info->rsp_search_result;
+
+		for (clistiter *it = clist_begin(result); it != NULL;
+		     it = clist_next(it))
+			g_array_append_val(uids,
+			    *(uint32_t *)clist_content(it));
+	}
+	/* No ESEARCH nor SEARCH line: nothing matched. */
+	g_array_sort(uids, cmp_uid);
+	sink_uids(sink, uids);
+	return true;
+}
+
+/*
+ * GETQUOTAROOT of req->folder (RFC 2087, libetpan's quota extension):
+ * the STORAGE resource of its first root that has one, in KiB.
+ */
+static bool
+imap_quota(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct imap *d = imap_of(be);
+	struct mailimap_quota_complete_data *q = NULL;
+	g_autofree char *encoded = NULL;
+	const char *name = req->folder;
+	int r;
+
+	if (!ensure_session(be, sink, err))
+		return false;
+	if (!mailimap_has_quota(d->session)) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+		    "%s: the server has no QUOTA", d->account);
+		return false;
+	}
+	for (const char *p = name; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80) {
+			encoded = imap_utf7_encode(name);
+			name = encoded;
+			break;
+		}
+	}
+	r = mailimap_quota_getquotaroot(d->session, name, &q);
+	if (!check(d, r, "GETQUOTAROOT", err))
+		return false;
+	for (clistiter *it = clist_begin(q->quota_list); it != NULL;
+	     it = clist_next(it)) {
+		struct mailimap_quota_quota_data *qd = clist_content(it);
+
+		for (clistiter *jt = clist_begin(qd->quota_list); jt != NULL;
+		     jt = clist_next(jt)) {
+			struct mailimap_quota_quota_resource *res =
+			    clist_content(jt);
+
+			if (res->resource_name == NULL ||
+			    g_ascii_strcasecmp(res->resource_name, "STORAGE") !=
+				0)
+				continue;
+			sink_quota(sink, res->usage, res->limit);
+			mailimap_quota_complete_data_free(q);
+			return true;
+		}
+	}
+	mailimap_quota_complete_data_free(q);
+	g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+	    "%s: no storage quota for this folder", d->account);
+	return false;
+}
+
 /* Another thread: fail the session's I/O now (see backend_ops). */
 static void
 imap_interrupt(struct backend *be)
@@ -2951,7 +3080,7 @@ imap_free(struct backend *be)
 static const struct backend_ops imap_ops = {
 	.size = sizeof(struct backend_ops),
 	.name = "imap",
-	.caps = BACKEND_CAP_FOLDERS | BACKEND_CAP_REMOTE,
+	.caps = BACKEND_CAP_FOLDERS | BACKEND_CAP_REMOTE | BACKEND_CAP_SEARCH,
 	.connect = imap_connect,
 	.list_folders = imap_list_folders,
 	.open_folder = imap_open_folder,
@@ -2971,6 +3100,8 @@ static const struct backend_ops imap_ops = {
 	.rename_folder = imap_rename_folder,
 	.delete_folder = imap_delete_folder,
 	.subscribe = imap_subscribe,
+	.search = imap_search,
+	.quota = imap_quota,
 };
 
 struct backend *

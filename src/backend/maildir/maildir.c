@@ -53,6 +53,7 @@
 #include "backend/common/index-fields.h"
 #include "backend/maildir/deliver.h"
 #include "backend/maildir/maildir.h"
+#include "backend/search-tree.h"
 #include "backend/types.h"
 #include "mime/headers.h"
 #include "mime/mailcap.h"
@@ -1797,10 +1798,222 @@ maildir_free(struct backend *be)
 	g_free(be);
 }
 
+/*
+ * One message as search_eval() sees it: the envelope's fields at once,
+ * the header fields (decoded) and the body text read from the file only
+ * when a text key asks for them.
+ */
+struct msearch {
+	struct mfolder *mf;
+	uint32_t uid;
+	GString *head;	    /* the raw header block */
+	GHashTable *fields; /* lower-case name -> GString, values by \n */
+	char *header_text;  /* every field, decoded, "Name: value" lines */
+	char *body;	    /* the text parts, rendered */
+	bool body_read;
+};
+
+static void
+msearch_field(const char *name, size_t name_len, const char *value, void *data)
+{
+	struct msearch *ms = data;
+	g_autofree char *key = g_ascii_strdown(name, (gssize)name_len);
+	g_autofree char *decoded = mime_decode_header(value);
+	GString *all = g_hash_table_lookup(ms->fields, key);
+
+	if (all == NULL) {
+		all = g_string_new(NULL);
+		g_hash_table_insert(ms->fields, g_steal_pointer(&key), all);
+	} else {
+		g_string_append_c(all, '\n');
+	}
+	g_string_append(all, decoded != NULL ? decoded : value);
+}
+
+static void
+string_free(gpointer s)
+{
+	g_string_free(s, TRUE);
+}
+
+static void
+msearch_fields(struct msearch *ms)
+{
+	if (ms->fields != NULL)
+		return;
+	ms->fields =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, string_free);
+	mime_header_fields(ms->head->str, ms->head->len, msearch_field, ms);
+}
+
+/* The text parts of the message, rendered; "" when it cannot be read. */
+static const char *
+msearch_body(struct msearch *ms)
+{
+	g_autoptr(GError) error = NULL;
+	struct entry *e = NULL;
+	struct mime_message *msg;
+	GBytes *data;
+	GString *out;
+	gsize len;
+	const char *bytes;
+
+	if (ms->body_read)
+		return ms->body;
+	ms->body_read = true;
+	data = read_message(ms->mf, ms->uid, &e, &error);
+	if (data == NULL) {
+		log_info("search: %s", error->message);
+		return NULL;
+	}
+	bytes = g_bytes_get_data(data, &len);
+	msg = mime_message_parse(bytes, len);
+	out = g_string_new(NULL);
+	for (guint i = 0; i < msg->leaves->len; i++) {
+		const struct mime_leaf *l = g_ptr_array_index(msg->leaves, i);
+		const char *part;
+		gsize part_len;
+		char *text;
+
+		if (!g_str_has_prefix(l->type, "text/"))
+			continue;
+		part = g_bytes_get_data(l->content, &part_len);
+		text = mime_render_part(part, part_len, l->type, l->encoding,
+		    l->charset, l->flowed, l->delsp);
+		g_string_append(out, text);
+		g_string_append_c(out, '\n');
+		g_free(text);
+	}
+	mime_message_free(msg);
+	g_bytes_unref(data);
+	ms->body = g_string_free(out, FALSE);
+	return ms->body;
+}
+
+static const char *
+msearch_text(void *data, enum search_kind kind, const char *name)
+{
+	struct msearch *ms = data;
+	const char *key;
+	GString *v;
+
+	switch (kind) {
+	case SEARCH_FROM:
+		key = "from";
+		break;
+	case SEARCH_TO:
+		key = "to";
+		break;
+	case SEARCH_CC:
+		key = "cc";
+		break;
+	case SEARCH_SUBJECT:
+		key = "subject";
+		break;
+	case SEARCH_HEADER: {
+		g_autofree char *lower =
+		    g_ascii_strdown(name != NULL ? name : "", -1);
+
+		msearch_fields(ms);
+		v = g_hash_table_lookup(ms->fields, lower);
+		return v != NULL ? v->str : NULL;
+	}
+	case SEARCH_BODY:
+		return msearch_body(ms);
+	case SEARCH_TEXT:
+		if (ms->header_text == NULL) {
+			const char *body = msearch_body(ms);
+			g_autofree char *head = mime_header_text(ms->head->str,
+			    ms->head->len, HEADER_FIELDS_MAX);
+
+			ms->header_text = g_strconcat(head, "\n",
+			    body != NULL ? body : "", NULL);
+		}
+		return ms->header_text;
+	default:
+		return NULL;
+	}
+	msearch_fields(ms);
+	v = g_hash_table_lookup(ms->fields, key);
+	return v != NULL ? v->str : NULL;
+}
+
+/*
+ * The messages of req->folder matching req->search, evaluated here on the
+ * files: the index's fields for dates, flags and sizes, the header block
+ * for text keys, the whole file only for a body or text key.
+ */
+static bool
+maildir_search(struct backend *be, const struct request *req,
+    struct reply_sink *sink, GError **err)
+{
+	struct maildir *d = maildir_of(be);
+	struct mfolder *mf = folder_get(d, req->folder, true, sink, err);
+	g_autoptr(GArray) all = NULL;
+	GArray *uids;
+	GHashTableIter it;
+	gpointer key;
+
+	if (mf == NULL)
+		return false;
+	if (req->search == NULL) {
+		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
+		    "a search without a pattern");
+		return false;
+	}
+	all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_hash_table_iter_init(&it, mf->by_uid);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		uint32_t uid = GPOINTER_TO_UINT(key);
+
+		g_array_append_val(all, uid);
+	}
+	g_array_sort(all, cmp_uid);
+	uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	for (guint i = 0; i < all->len; i++) {
+		uint32_t uid = g_array_index(all, uint32_t, i);
+		g_autoptr(GError) error = NULL;
+		struct entry *e = NULL;
+		struct msearch ms = { mf, uid, NULL, NULL, NULL, NULL, false };
+		struct search_msg m = { 0 };
+		struct envelope *env;
+		int fd;
+
+		if (i % 256 == 0 && sink_cancelled(sink))
+			break;
+		fd = open_message(mf, uid, &e, &error);
+		if (fd < 0)
+			continue; /* gone meanwhile */
+		env = envelope_of(e, fd);
+		if (lseek(fd, 0, SEEK_SET) == 0)
+			ms.head = read_header(fd);
+		else
+			ms.head = g_string_new(NULL);
+		close(fd);
+		m.uid = uid;
+		m.flags = env->flags;
+		m.size = env->size;
+		m.date = env->date;
+		m.received = env->received;
+		m.text = msearch_text;
+		m.data = &ms;
+		if (search_eval(req->search, &m))
+			g_array_append_val(uids, uid);
+		g_free(env);
+		g_string_free(ms.head, TRUE);
+		if (ms.fields != NULL)
+			g_hash_table_destroy(ms.fields);
+		g_free(ms.header_text);
+		g_free(ms.body);
+	}
+	sink_uids(sink, uids);
+	return true;
+}
+
 static const struct backend_ops maildir_ops = {
 	.size = sizeof(struct backend_ops),
 	.name = "maildir",
-	.caps = BACKEND_CAP_FOLDERS,
+	.caps = BACKEND_CAP_FOLDERS | BACKEND_CAP_SEARCH,
 	.connect = maildir_connect,
 	.list_folders = maildir_list_folders,
 	.open_folder = maildir_open_folder,
@@ -1816,6 +2029,7 @@ static const struct backend_ops maildir_ops = {
 	.create_folder = maildir_create_folder,
 	.rename_folder = maildir_rename_folder,
 	.delete_folder = maildir_delete_folder,
+	.search = maildir_search,
 };
 
 struct backend *
