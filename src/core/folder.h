@@ -224,4 +224,13 @@ typedef void folder_part_cb(const GError *error, void *data);
 bool folder_fetch_part(struct folder *f, unsigned i, const char *path,
     unsigned mode, folder_part_cb *cb, void *data);
 
+/*
+ * Fetch the whole message of row i, as it is on the server, into path (a
+ * new file, 0600) and call cb on the main thread when it is written or
+ * has failed: for replying, forwarding and editing it as new. False (cb is
+ * not called) when there is no such row.
+ */
+bool folder_fetch_message(struct folder *f, unsigned i, const char *path,
+    folder_part_cb *cb, void *data);
+
 #endif
