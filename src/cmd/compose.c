@@ -1074,11 +1074,11 @@ on_sent(struct core *core, struct account *acc, bool ok, const char *error,
 	/* core_send owned the draft. */
 	c->draft = NULL;
 	if (ok) {
-		ui_message("Mail sent.");
 		if (c->kind == COMPOSE_REPLY)
 			mark_source(c, MSG_ANSWERED);
 		else if (c->kind == COMPOSE_RECALL)
 			remove_recalled(c);
+		ui_message("Mail sent.");
 	} else if (kept_as != NULL) {
 		ui_error("Sending failed: %s; the message was kept in %s",
 		    error != NULL ? error : "unknown error", kept_as);

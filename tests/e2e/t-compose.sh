@@ -57,8 +57,45 @@ Shall we meet?
 Bob
 EOF
 
+# A sendmail for the tests: it keeps what skua gave it (sent-N.eml and
+# its arguments), then delivers to bob and alice by doveadm save.
+sm=$E2E_TMP/sendmail
+mkdir -p "$sm"
+cat >"$sm/sendmail.sh" <<EOF
+#!/bin/sh
+dir='$sm'
+n=\$(cat "\$dir/count" 2>/dev/null || echo 0)
+n=\$((n + 1))
+cat >"\$dir/sent-\$n.eml"
+echo "\$*" >"\$dir/argv-\$n.txt"
+while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
+shift
+for rcpt in "\$@"; do
+	case \$rcpt in
+	bob@example.net) user=bob ;;
+	alice@example.org) user=alice ;;
+	*) continue ;;
+	esac
+	'$(command -v doveadm)' -c '$DOVECOT_CONF' save -u "\$user" -m INBOX \\
+		<"\$dir/sent-\$n.eml" || exit 75
+done
+echo "\$n" >"\$dir/count"
+EOF
+# The last message the sendmail got, and its arguments.
+last_sent() {
+	tr -d '\r' <"$sm/sent-$(cat "$sm/count").eml"
+}
+last_argv() {
+	cat "$sm/argv-$(cat "$sm/count").txt"
+}
+# Every message in bob's INBOX, as Dovecot has them.
+bob_inbox() {
+	e2e_doveadm fetch -u bob text mailbox INBOX | tr -d '\r'
+}
+
 cat >"$E2E_TMP/skuarc" <<EOF
 set from = "Alice <alice@example.org>"
+set sendmail = "sh '$sm/sendmail.sh'"
 set editor = "sh '$ed/editor.sh'"
 set signature = "$E2E_TMP/no-signature"
 account mail
@@ -129,6 +166,155 @@ tap_check "a new message left unchanged is aborted" \
 tmux_send ui L
 tap_check "L without List-Post: no mailing list" \
 	tmux_wait_for ui 'no mailing list' 10
+
+# r, sent: the reply in bob's INBOX, threaded and quoted.
+editor_does 'sed -i "1i Noon is fine." "$1"'
+tmux_send ui r
+tmux_wait_for ui '^To: Bob Builder' 10 || true
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: Re: the plan' 10 || true
+tmux_send ui Enter
+tmux_wait_for ui ' Subject: Re: the plan' 10 || true
+tmux_send ui y
+tap_check "y sends the reply" tmux_wait_for ui 'Mail sent' 20
+inbox=$(bob_inbox)
+tap_like "$inbox" '^In-Reply-To: <plan-2@example\.net>' \
+	"bob got it with In-Reply-To"
+tap_like "$inbox" '^References: <plan-1@example\.org> <plan-2@example\.net>' \
+	"and References"
+tap_like "$inbox" '^Subject: Re: the plan' "and one Re:"
+tap_like "$inbox" '^> Shall we meet\?' "and the quoted text"
+tap_like "$inbox" '^Noon is fine\.' "and what the editor wrote"
+tap_check "the original is marked answered (r in the index)" \
+	tmux_wait_for ui '^ *1 [ N]+r +Mar 03 Bob Builder' 10
+
+# g: the other recipients in Cc, without alice's own address.
+editor_does 'sed -i "1i To all." "$1"'
+tmux_send ui g
+tmux_wait_for ui '^To: Bob Builder' 10 || true
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: Re: the plan' 10 || true
+tmux_send ui Enter
+tap_check "g: the compose screen has Carol and Dave in Cc" \
+	tmux_wait_for ui '      Cc: Carol <carol@example\.com>, Dave <dave@example\.com>' 10
+tmux_send ui y
+tap_check "the group reply is sent" tmux_wait_for ui 'Mail sent' 20
+tap_like "$(last_argv)" '-- bob@example\.net carol@example\.com dave@example\.com$' \
+	"its envelope has bob, carol and dave, not alice"
+tap_like "$(last_sent)" '^Cc: Carol <carol@example\.com>, Dave <dave@example\.com>$' \
+	"its Cc header names carol and dave"
+
+# f: inline forward.
+editor_does ':'
+tmux_send ui f
+tmux_wait_for ui '^To: *$' 10 || true
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tap_check "f offers the subject Fwd: the plan" \
+	tmux_wait_for ui '^Subject: Fwd: the plan *$' 10
+tmux_send ui Enter
+tmux_wait_for ui ' Subject: Fwd: the plan' 10 || true
+tmux_send ui y
+tap_check "the forward is sent" tmux_wait_for ui 'Mail sent' 20
+sent=$(last_sent)
+tap_like "$sent" '^----- Forwarded message from Bob Builder <bob@example\.net> -----$' \
+	"inline: the forwarded block"
+tap_like "$sent" '^Shall we meet\?$' "with the original text"
+
+# f with mime_forward: the original attached, unchanged.
+tmux_send ui :
+tmux_send_text ui "set mime_forward"
+tmux_send ui Enter
+tmux_send ui f
+tmux_wait_for ui '^To: *$' 10 || true
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: Fwd: the plan' 10 || true
+tmux_send ui Enter
+tap_check "mime_forward: the compose screen lists the message/rfc822 part" \
+	tmux_wait_for ui 'message/rfc822' 10
+tmux_send ui y
+tap_check "the attached forward is sent" tmux_wait_for ui 'Mail sent' 20
+sent=$(last_sent)
+tap_like "$sent" '^Content-Type: message/rfc822' "a message/rfc822 part"
+attached=$(printf '%s\n' "$sent" | python3 -c '
+import base64, email, sys
+m = email.message_from_string(sys.stdin.read())
+for p in m.walk():
+    if p.get_content_type() != "message/rfc822":
+        continue
+    inner = p.get_payload()[0]
+    if p["Content-Transfer-Encoding"] == "base64":
+        # Python parses the encoded text as a message without a header.
+        raw = base64.b64decode(inner.get_payload())
+        inner = email.message_from_bytes(raw)
+    print(inner["Message-ID"])
+    break
+')
+tap_is "$attached" "<plan-2@example.net>" "holding the original message"
+tmux_send ui :
+tmux_send_text ui "unset mime_forward"
+tmux_send ui Enter
+
+# m with an attached file (a: Tab completes the path).
+printf 'line one\nline two\n' >"$E2E_TMP/notes-for-bob.txt"
+editor_does 'printf "See the notes.\n" >"$1"'
+tmux_send ui m
+tmux_wait_for ui '^To: *$' 10 || true
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: *$' 10 || true
+tmux_send_text ui "notes"
+tmux_send ui Enter
+tap_check "m: the compose screen" tmux_wait_for ui ' Subject: notes' 10
+tmux_send ui a
+tmux_wait_for ui '^Attach file: *$' 10 || true
+tmux_send_text ui "$E2E_TMP/notes-for"
+tmux_send ui Tab
+tap_check "Tab completes the file name" \
+	tmux_wait_for ui 'notes-for-bob\.txt *$' 10
+tmux_send ui Enter
+tap_check "the file is listed with its size" \
+	tmux_wait_for ui '2 notes-for-bob\.txt \[.*, 18\]' 10
+tmux_send ui y
+tap_check "the message with the file is sent" tmux_wait_for ui 'Mail sent' 20
+tap_like "$(last_sent)" 'filename=.?notes-for-bob\.txt' "the attachment has its name"
+tap_like "$(bob_inbox)" '^See the notes\.' "bob has the text"
+
+# P: postponed into Drafts; R recalls it; sent, it leaves Drafts.
+editor_does 'printf "Draft text.\n" >"$1"'
+tmux_send ui m
+tmux_wait_for ui '^To: *$' 10 || true
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: *$' 10 || true
+tmux_send_text ui "for later"
+tmux_send ui Enter
+tmux_wait_for ui ' Subject: for later' 10 || true
+tmux_send ui P
+tap_check "P postpones the message" tmux_wait_for ui '[Pp]ostponed' 20
+tap_is "$(mailbox_count alice Drafts)" 1 "the draft is in Drafts"
+tmux_send ui R
+tap_check "R opens the Drafts folder" tmux_wait_for ui 'for later' 20
+tmux_send ui R
+tap_check "R there goes on with the draft" \
+	tmux_wait_for ui ' Subject: for later' 20
+tap_like "$(tmux_capture ui)" '      To: bob@example\.net' "with its recipient"
+tmux_send ui y
+got=
+for _ in $(seq 1 100); do
+	got=$(bob_inbox | grep -c '^Draft text\.' || true)
+	[ "$got" = 1 ] && break
+	sleep 0.2
+done
+tap_is "$got" 1 "the recalled draft is sent: bob has it"
+n=
+for _ in $(seq 1 50); do
+	n=$(mailbox_count alice Drafts || true)
+	[ "$n" = 0 ] && break
+	sleep 0.2
+done
+tap_is "$n" 0 "and it left Drafts"
 
 tmux_send ui q
 tap_is "$(tmux_wait_exit ui 10)" 0 "q quits"
