@@ -480,8 +480,8 @@ start_prompts(struct compose *c)
 
 /* ---- m: a new message ---- */
 
-void
-cmd_mail(struct core *core)
+static void
+new_message(struct core *core)
 {
 	struct compose *c = compose_new(core, COMPOSE_NEW);
 	g_autofree char *sig = NULL;
@@ -502,6 +502,46 @@ cmd_mail(struct core *core)
 	}
 	c->draft->body = g_string_free(body, FALSE);
 	start_prompts(c);
+}
+
+static const char *drafts_folder(struct account *acc);
+
+static void
+recall_answer_cb(int key, void *data)
+{
+	struct core *core = data;
+
+	if (key == 'n')
+		new_message(core);
+	else if (key == 'y' || key == '\r')
+		cmd_recall_message(core);
+}
+
+/*
+ * m: a new message; when the last folder listing counted postponed
+ * messages in Drafts, ask first whether to go on with one, as mutt does.
+ */
+void
+cmd_mail(struct core *core)
+{
+	struct account *acc = core_current_account(core);
+	const char *drafts = acc != NULL ? drafts_folder(acc) : NULL;
+	struct folder *f = core->folder;
+
+	for (guint i = 0;
+	     drafts != NULL && acc->folders != NULL && i < acc->folders->len;
+	     i++) {
+		const struct folder_info *fi = acc->folders->pdata[i];
+
+		if (strcmp(fi->server_name, drafts) != 0 || fi->total <= 0)
+			continue;
+		if (f != NULL && f->acc == acc && strcmp(f->name, drafts) == 0)
+			break;
+		ui_choose("Recall postponed message? ([yes]/no): ", "yn\r",
+		    recall_answer_cb, core);
+		return;
+	}
+	new_message(core);
 }
 
 /* ---- answering: fetch the original whole, then make the draft ---- */

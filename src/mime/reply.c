@@ -90,13 +90,27 @@ reply_orig_field(const struct reply_orig *o, const char *name)
 	return g_hash_table_lookup(o->fields, lower);
 }
 
-/* The decoded value of a field, "" when absent. Caller frees. */
+/*
+ * Control characters (an encoded CR or LF, ESC) in a decoded header value
+ * become spaces: the value goes into a header line of ours, or a prompt.
+ */
+static char *
+one_line(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	}
+	return s;
+}
+
+/* The decoded value of a field, on one line; "" when absent. */
 static char *
 decoded(const struct reply_orig *o, const char *name)
 {
 	const char *raw = reply_orig_field(o, name);
 
-	return raw != NULL ? mime_decode_header(raw) : g_strdup("");
+	return one_line(raw != NULL ? mime_decode_header(raw) : g_strdup(""));
 }
 
 /* The length of a reply prefix at s ("Re:", "AW:", "Fwd:", "Re[2]:"). */
@@ -138,7 +152,7 @@ reply_subject(const char *subject, const char *prefix)
 		while (g_ascii_isspace(*s))
 			s++;
 	}
-	return g_strconcat(prefix, s, NULL);
+	return one_line(g_strconcat(prefix, s, NULL));
 }
 
 /* The "<...>" IDs of text, in order, appended to ids. */
@@ -345,7 +359,7 @@ addrs_add(struct addrs *to, const char *raw)
 		if (to->skip_own &&
 		    reply_is_own(addr, to->opts->from, to->opts->alternates))
 			continue;
-		shown = internet_address_to_string(a, NULL, FALSE);
+		shown = one_line(internet_address_to_string(a, NULL, FALSE));
 		if (to->text->len > 0)
 			g_string_append(to->text, ", ");
 		g_string_append(to->text, shown);

@@ -110,7 +110,7 @@ tmux_send cancel C-g
 tap_check "Ctrl-G cancels the login with a message" \
 	tmux_wait_for cancel 'login cancelled' 10
 tmux_send cancel '?'
-tap_check "skua still answers keys" tmux_wait_for cancel 'help' 10
+tap_check "skua still answers keys" tmux_wait_for cancel 'display-message' 10
 tmux_send cancel q q q
 tap_is "$(tmux_wait_exit cancel 10)" 0 "and quits cleanly"
 

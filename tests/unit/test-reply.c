@@ -61,6 +61,8 @@ test_subject(void)
 		{ "Reply about lunch", "Re: Reply about lunch" },
 		{ "Rex: lunch", "Re: Rex: lunch" },
 		{ "", "Re: " },
+		/* A line break (an encoded one, decoded) never gets through. */
+		{ "Re: a\r\nBcc: x@y", "Re: a  Bcc: x@y" },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -142,6 +144,29 @@ test_own(void)
 	    "me@work\\.example"));
 	/* A bad regex matches nothing. */
 	g_assert_false(reply_is_own("x@y", NULL, "(("));
+}
+
+/* Encoded control characters in the original's header stay out of ours. */
+static void
+test_controls(void)
+{
+	static const char msg[] =
+	    "From: =?UTF-8?Q?Eve=0D=0ABcc:_x@y?= <eve@example.org>\r\n"
+	    "Subject: =?UTF-8?Q?hi=0D=0ABcc:_z@w_=1B[31m?=\r\n\r\nx\r\n";
+	struct reply_orig *o = parse(msg);
+	struct reply_opts ro;
+	g_autoptr(GError) error = NULL;
+	struct draft *d;
+
+	opts_init(&ro);
+	d = reply_make(o, REPLY_SENDER, &ro, &error);
+	g_assert_no_error(error);
+	g_assert_null(strpbrk(d->subject, "\r\n\033"));
+	g_assert_null(strpbrk(d->to, "\r\n\033"));
+	g_assert_true(g_str_has_prefix(d->subject, "Re: hi"));
+	g_assert_nonnull(strstr(d->to, "<eve@example.org>"));
+	draft_free(d);
+	reply_orig_free(o);
 }
 
 static void
@@ -381,6 +406,7 @@ main(int argc, char **argv)
 	g_test_add_func("/reply/quote", test_quote);
 	g_test_add_func("/reply/attribution", test_attribution);
 	g_test_add_func("/reply/own", test_own);
+	g_test_add_func("/reply/controls", test_controls);
 	g_test_add_func("/reply/reply", test_reply);
 	g_test_add_func("/reply/group", test_group_reply);
 	g_test_add_func("/reply/reply-to-followup", test_reply_to_and_followup);
