@@ -68,6 +68,10 @@ n=\$(cat "\$dir/count" 2>/dev/null || echo 0)
 n=\$((n + 1))
 cat >"\$dir/sent-\$n.eml"
 echo "\$*" >"\$dir/argv-\$n.txt"
+if [ -f "\$dir/fail" ]; then
+	echo "550 refused by the test" >&2
+	exit 1
+fi
 while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
 shift
 for rcpt in "\$@"; do
@@ -161,6 +165,22 @@ tmux_send_text ui "nothing"
 tmux_send ui Enter
 tap_check "a new message left unchanged is aborted" \
 	tmux_wait_for ui 'Aborted unmodified message' 10
+
+# e: edit as new, the original's recipients and text, our From.
+editor_does ':'
+tmux_send ui e
+tap_check "e opens a copy in the compose screen" \
+	tmux_wait_for ui ' Subject: Re: the plan' 10
+screen=$(tmux_capture ui)
+tap_like "$screen" '    From: Alice <alice@example\.org>' "with our From"
+tap_like "$screen" '      To: Alice <alice@example\.org>, Carol <carol@example\.com>' \
+	"and the original's To"
+tap_like "$(last_given)" '^Shall we meet\?' "the editor got the original text"
+tmux_send ui q
+tap_check "q asks to abort the unmodified copy" \
+	tmux_wait_for ui 'Abort unmodified message\?' 10
+tmux_send ui y
+tmux_wait_for ui 'Message aborted' 10 || true
 
 # L on a message without List-Post.
 tmux_send ui L
@@ -315,6 +335,28 @@ for _ in $(seq 1 50); do
 	sleep 0.2
 done
 tap_is "$n" 0 "and it left Drafts"
+
+# A send that fails keeps the message in Drafts and says so.
+touch "$sm/fail"
+editor_does 'printf "Lost? Never.\n" >"$1"'
+tmux_send ui m
+tmux_wait_for ui '^To: *$' 10 || true
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: *$' 10 || true
+tmux_send_text ui "doomed"
+tmux_send ui Enter
+tmux_wait_for ui ' Subject: doomed' 10 || true
+tmux_send ui y
+tap_check "a failed send says where the message was kept" \
+	tmux_wait_for ui 'Sending failed: .*refused by the test.*kept in .*Drafts' 20
+n=
+for _ in $(seq 1 50); do
+	n=$(mailbox_count alice Drafts || true)
+	[ "$n" = 1 ] && break
+	sleep 0.2
+done
+tap_is "$n" 1 "and it is in Drafts"
 
 tmux_send ui q
 tap_is "$(tmux_wait_exit ui 10)" 0 "q quits"
