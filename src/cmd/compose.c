@@ -236,7 +236,8 @@ run_editor(const struct compose *c, const char *path)
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
 	ui_suspend();
-	ok = g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+	ok = g_spawn_async(NULL, argv, NULL,
+	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CHILD_INHERITS_STDIN,
 	    child_signals, NULL, &pid, &error);
 	if (ok) {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

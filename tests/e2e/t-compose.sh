@@ -28,6 +28,7 @@ n=\$((n + 1))
 echo "\$n" >"\$dir/count"
 cp "\$1" "\$dir/given-\$n.txt"
 ls -ld "\$(dirname "\$1")" "\$1" | cut -c1-10 >"\$dir/modes-\$n.txt"
+if [ -t 0 ] && [ -t 2 ]; then echo tty; else echo no-tty; fi >"\$dir/tty-\$n.txt"
 if [ -f "\$dir/ed-action" ]; then
 	. "\$dir/ed-action"
 fi
@@ -130,6 +131,7 @@ tap_like "$(sed -n 2,4p <<<"$given" | tr '\n' '|')" \
 	'^> Shall we meet\?\|>\|> Bob\|$' "and the text quoted, '>' on empty lines"
 tap_like "$(head -1 "$ed/modes-1.txt")$(tail -1 "$ed/modes-1.txt")" \
 	'^drwx------ *-rw-------' "the file is 0600 in a 0700 directory"
+tap_is "$(cat "$ed/tty-1.txt")" tty "the editor has the terminal"
 screen=$(tmux_capture ui)
 tap_like "$screen" '      To: Bob Builder <bob@example.net>' "To is the sender"
 tap_like "$screen" 'text/plain' "the text is the first part"
