@@ -338,6 +338,31 @@ for _ in $(seq 1 50); do
 done
 tap_is "$n" 0 "and it left Drafts"
 
+# edit_headers: the fields are in the file and read back from it.
+tmux_send ui :
+tmux_send_text ui "set edit_headers"
+tmux_send ui Enter
+editor_does 'sed -i -e "s/^Subject: .*/Subject: changed in the editor/" -e "s/^Cc: *\$/Cc: carol@example.com/" "$1"'
+tmux_send ui m
+tmux_wait_for ui '^To: *$' 10 || true
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: *$' 10 || true
+tmux_send_text ui "typed at the prompt"
+tmux_send ui Enter
+tap_check "edit_headers: the subject edited in the file is the draft's" \
+	tmux_wait_for ui ' Subject: changed in the editor' 10
+tap_like "$(tmux_capture ui)" '      Cc: carol@example\.com' "and the Cc added there"
+tap_like "$(last_given | head -6 | tr '\n' '|')" \
+	'^From: Alice <alice@example\.org>\|To: bob@example\.net\|Cc: \|Bcc: \|Subject: typed at the prompt\|Reply-To: \|$' \
+	"the editor got the header lines on top"
+tmux_send ui q
+tmux_wait_for ui 'Abort modified message\?' 10 || true
+tmux_send ui y
+tmux_send ui :
+tmux_send_text ui "unset edit_headers"
+tmux_send ui Enter
+
 # A send that fails keeps the message in Drafts and says so.
 touch "$sm/fail"
 editor_does 'printf "Lost? Never.\n" >"$1"'
