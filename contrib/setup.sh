@@ -11,7 +11,8 @@ pkg-config libncurses-dev libssl-dev libgmime-3.0-dev libetpan-dev libglib2.0-de
 libsqlite3-dev"
 # Tests and the demo: a private Dovecot, tmux, openssl, python3, and the
 # tools the test scripts use (pgrep and ps from procps, script, cmp, git).
-TEST_PKGS="dovecot-imapd dovecot-pop3d dovecot-core tmux openssl python3
+TEST_PKGS="dovecot-imapd dovecot-pop3d dovecot-core dovecot-submissiond
+dovecot-lmtpd python3-aiosmtpd tmux openssl python3
 ca-certificates procps bsdutils diffutils git"
 
 quiet=no

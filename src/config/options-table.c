@@ -161,7 +161,7 @@ static const struct option_def table[] = {
 	{ "spoolfile", OPT_STRING, OPT_ACCOUNT, "INBOX", 0, 0, NULL,
 	  "The folder of the account opened first." },
 	{ "starttls", OPT_BOOL, OPT_ACCOUNT, "yes", 0, 0, NULL,
-	  "For imap:// and pop:// URLs: upgrade with STARTTLS and refuse a server without it; no sends everything unencrypted." },
+	  "For imap://, pop:// and smtp:// URLs: upgrade with STARTTLS and refuse a server without it; no sends everything unencrypted." },
 	{ "status_on_top", OPT_BOOL, 0, "no", 0, 0, NULL,
 	  "Draw the status line at the top of the screen instead of the bottom." },
 	{ "text_flowed", OPT_BOOL, 0, "no", 0, 0, NULL,

@@ -87,6 +87,7 @@ struct account {
 	 */
 	struct worker *send_worker;
 	struct worker *copy_worker;
+	uint64_t send_id; /* the submission under way (core_send_cancel) */
 };
 
 /* Called when the model changed and views should redraw. */

@@ -56,6 +56,21 @@ struct send_job {
 
 static void save_copy(struct send_job *job, enum copy_kind kind);
 
+/*
+ * "ACCOUNT/FOLDER" for messages: the folder name may be the server's, so
+ * controls become '?' before it reaches the terminal. Caller frees.
+ */
+static char *
+folder_where(const struct send_job *job, const char *folder)
+{
+	char *s = g_strdup_printf("%s/%s", job->acc->name, folder);
+
+	for (char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
 /* A string option, NULL when unset or empty. */
 static const char *
 opt_set(const struct account *acc, const char *name)
@@ -426,7 +441,7 @@ save_local(struct send_job *job, enum copy_kind kind)
 		return;
 	}
 	dir = maildir_folder(store, name, &error);
-	where = g_strdup_printf("%s/%s", job->acc->name, name);
+	where = folder_where(job, name);
 	if (dir != NULL &&
 	    maildir_store(dir, job->kept, kind == COPY_SENT ? "S" : "DS",
 		&error)) {
@@ -446,7 +461,7 @@ on_appended(const struct reply *reply, void *data)
 
 	if (!reply_is_terminal(reply))
 		return;
-	where = g_strdup_printf("%s/%s", job->acc->name, job->folder);
+	where = folder_where(job, job->folder);
 	unlink(job->copy_path);
 	g_clear_pointer(&job->copy_path, g_free);
 	if (reply->kind == REPLY_DONE)
@@ -532,8 +547,8 @@ on_listed(const struct reply *reply, void *data)
 	if (!reply_is_terminal(reply))
 		return;
 	if (job->folder == NULL && reply->kind == REPLY_ERROR) {
-		g_autofree char *where = g_strdup_printf("%s/%s",
-		    job->acc->name, default_folder(job->copy));
+		g_autofree char *where =
+		    folder_where(job, default_folder(job->copy));
 
 		copy_done(job, false, where, reply->error->message);
 		return;
@@ -598,6 +613,8 @@ on_submitted(const struct reply *reply, void *data)
 
 	if (!reply_is_terminal(reply))
 		return;
+	if (job->acc->send_id == reply->request_id)
+		job->acc->send_id = 0;
 	unlink(job->submit_path);
 	g_clear_pointer(&job->submit_path, g_free);
 	switch (reply->kind) {
@@ -761,7 +778,17 @@ core_send(struct core *core, struct account *acc, struct draft *draft,
 	req->path = g_strdup(job->submit_path);
 	req->sender = g_steal_pointer(&sender);
 	req->recipients = g_steal_pointer(&rcpts);
-	worker_post(w, req, on_submitted, job);
+	acc->send_id = worker_post(w, req, on_submitted, job);
+}
+
+bool
+core_send_cancel(struct core *core, struct account *acc)
+{
+	(void)core;
+	if (acc->send_worker == NULL || acc->send_id == 0)
+		return false;
+	worker_cancel(acc->send_worker, acc->send_id);
+	return true;
 }
 
 void

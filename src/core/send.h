@@ -33,6 +33,12 @@ void core_send(struct core *core, struct account *acc, struct draft *draft,
 void core_postpone(struct core *core, struct account *acc, struct draft *draft,
     core_send_cb *cb, void *data);
 /*
+ * Ctrl-G: stop acc's submission under way (an SMTP session or a sendmail
+ * command); its callback then says "sending cancelled" and where the
+ * message was kept. False when none is under way.
+ */
+bool core_send_cancel(struct core *core, struct account *acc);
+/*
  * The From of acc's messages: "realname <from>", from the options `from`
  * (default: the user of the account's URL when it holds an '@', else
  * user@host) and `realname`. NULL when none can be made (a local

@@ -279,8 +279,10 @@ smtp_connect(struct smtp *d, GError **err)
 	net_cancel_reset(d->cancel);
 	s = net_connect(d->host, d->port, d->tls == TLS_IMPLICIT, &tls,
 	    d->timeout, d->cancel, &peer, err);
-	if (s == NULL)
+	if (s == NULL) {
+		g_prefix_error(err, "%s: ", d->account);
 		return false;
+	}
 	d->session = mailsmtp_new(0, NULL);
 	r = mailsmtp_connect(d->session, s);
 	if (r != MAILSMTP_NO_ERROR) {

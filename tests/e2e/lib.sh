@@ -94,6 +94,30 @@
 # processes run as dovecot/dovenull, $E2E_TMP is mode 0711. As another user:
 # everything runs as that user (it needs a user and a group name).
 #
+# SMTP (a real submission server on loopback, for the sending tests)
+#   smtp_start               After dovecot_start: turn on Dovecot's own
+#                            submission service in the same private Dovecot
+#                            (restarted on its ports, mail kept): STARTTLS on
+#                            $PORT_SUBMISSION, implicit TLS on
+#                            $PORT_SUBMISSIONS, AUTH PLAIN/LOGIN against the
+#                            test users (their IMAP passwords), the same
+#                            certificate ($E2E_CA). It relays to a small relay
+#                            (tests/e2e/smtp-relay.py, python3-aiosmtpd) on
+#                            $PORT_RELAY, which refuses a recipient whose local
+#                            part is not a test user (550 at RCPT) and delivers
+#                            the others by LMTP ($PORT_LMTP, Dovecot's lmtp)
+#                            into USER's INBOX ("bob@anything" -> bob), so a
+#                            sent message is found over IMAP. The relay keeps
+#                            each message as $SMTP_SPOOL/N.eml and its envelope
+#                            as N.env ("MAIL FROM a", "RCPT TO b" lines).
+#                            Needs dovecot-submissiond, dovecot-lmtpd and
+#                            python3-aiosmtpd (e2e_require_smtp skips without).
+#   smtp_stop                Stop the relay (by its pid; bounded wait, then
+#                            SIGKILL); e2e_cleanup calls it. The submission
+#                            service stays (it then fails with 4xx).
+#   e2e_require_smtp         tap_skip_all naming the packages if the rig
+#                            cannot run here.
+#
 # tmux (one private server per test: tmux -L skua-e2e-$$, with a generated
 # config $E2E_TMP/tmux.conf instead of ~/.tmux.conf, so its options are set
 # before the first program can exit: status line off, so the pane is exactly
@@ -162,6 +186,7 @@ E2E__CLEANED=
 E2E__AT_EXIT=()
 E2E__DOVECOT_PID=
 E2E__DOVECOT_USERS=()
+E2E__RELAY_PID=
 E2E__INSTANCE=skua-e2e-$$
 E2E__TMUX_SOCKET=skua-e2e-$$
 
@@ -448,6 +473,7 @@ e2e_cleanup() {
 		eval "${E2E__AT_EXIT[i]}" || e2e__err "e2e_at_exit command failed: ${E2E__AT_EXIT[i]}"
 	done
 	e2e__tmux_kill_server
+	smtp_stop
 	dovecot_stop
 	if [ "$E2E__TAP_FAILED" -gt 0 ] && [ -n "${DOVECOT_LOG:-}" ] && [ -s "$DOVECOT_LOG" ]; then
 		e2e__err "last lines of $DOVECOT_LOG:" "$(tail -n 25 "$DOVECOT_LOG")"
@@ -968,6 +994,132 @@ mail_deliver() {
 		return 1
 	fi
 	e2e_doveadm save -u "$1" -m "$2"
+}
+
+# ---------------------------------------------------------------- SMTP
+
+# The python3 that has aiosmtpd: Debian's package is for the system's
+# python3, which another python3 earlier in PATH (pyenv) may hide.
+e2e__smtp_python() {
+	local p
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c 'import aiosmtpd' 2>/dev/null; then
+			printf '%s\n' "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+e2e_require_smtp() {
+	local missing=()
+	[ -x /usr/lib/dovecot/submission ] || missing+=(dovecot-submissiond)
+	[ -x /usr/lib/dovecot/lmtp ] || missing+=(dovecot-lmtpd)
+	e2e__smtp_python >/dev/null || missing+=(python3-aiosmtpd)
+	if [ ${#missing[@]} -gt 0 ]; then
+		tap_skip_all "the SMTP rig needs: ${missing[*]}"
+	fi
+}
+
+smtp_start() {
+	local d ports users deadline g py
+	if [ -z "$E2E__DOVECOT_PID" ]; then
+		e2e__err "smtp_start: call dovecot_start first"
+		return 1
+	fi
+	if [ -n "$E2E__RELAY_PID" ]; then
+		e2e__err "smtp_start: already running (relay pid $E2E__RELAY_PID)"
+		return 1
+	fi
+	d=$E2E_TMP/smtp
+	SMTP_SPOOL=$d/spool
+	mkdir -p "$SMTP_SPOOL"
+	if [ -z "${PORT_RELAY:-}" ]; then
+		ports=$(e2e__free_ports) || {
+			e2e__err "smtp_start: cannot find free ports (python3)"
+			return 1
+		}
+		read -r PORT_SUBMISSION PORT_SUBMISSIONS PORT_LMTP PORT_RELAY <<<"$ports"
+		export PORT_SUBMISSION PORT_SUBMISSIONS PORT_LMTP PORT_RELAY SMTP_SPOOL
+	fi
+	py=$(e2e__smtp_python) || {
+		e2e__err "smtp_start: no python3 with aiosmtpd (install python3-aiosmtpd)"
+		return 1
+	}
+	users=$(cut -d: -f1 "$E2E_TMP/dovecot/passwd" | paste -sd, -)
+	rm -f "$d/relay.ready"
+	"$py" "$top_srcdir/tests/e2e/smtp-relay.py" --port "$PORT_RELAY" \
+		--lmtp-port "$PORT_LMTP" --users "$users" --spool "$SMTP_SPOOL" \
+		--ready "$d/relay.ready" </dev/null >>"$d/relay.log" 2>&1 &
+	E2E__RELAY_PID=$!
+	e2e__deadline 15
+	deadline=$E2E__DEADLINE
+	until [ -s "$d/relay.ready" ]; do
+		if ! e2e__alive "$E2E__RELAY_PID" || e2e__expired "$deadline"; then
+			e2e__err "smtp_start: the relay did not start:" "$(tail -n 20 "$d/relay.log")"
+			smtp_stop
+			return 1
+		fi
+		sleep 0.05
+	done
+	if ! grep -q '^# smtp rig' "$DOVECOT_CONF"; then
+		cat >>"$DOVECOT_CONF" <<EOF
+# smtp rig (smtp_start): submission relaying to the relay, LMTP for it.
+protocols = imap pop3 submission lmtp
+hostname = localhost
+postmaster_address = postmaster@localhost
+submission_relay_host = 127.0.0.1
+submission_relay_port = $PORT_RELAY
+submission_relay_trusted = yes
+service submission-login {
+  chroot =
+  inet_listener submission {
+    port = $PORT_SUBMISSION
+  }
+  inet_listener submissions {
+    port = $PORT_SUBMISSIONS
+    ssl = yes
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $PORT_LMTP
+  }
+}
+EOF
+	fi
+	dovecot_stop
+	dovecot_start || return 1
+	e2e__deadline 15
+	deadline=$E2E__DEADLINE
+	while :; do
+		g=$(e2e__greeting "$PORT_SUBMISSION") || g=
+		if [[ $g == 220* ]] && (exec 3<>"/dev/tcp/127.0.0.1/$PORT_SUBMISSIONS") 2>/dev/null &&
+			(exec 3<>"/dev/tcp/127.0.0.1/$PORT_LMTP") 2>/dev/null; then
+			return 0
+		fi
+		if e2e__expired "$deadline"; then
+			e2e__err "smtp_start: submission not ready after 15 s:" "$(tail -n 20 "$DOVECOT_LOG" 2>/dev/null)"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+smtp_stop() {
+	local pid=$E2E__RELAY_PID
+	[ -n "$pid" ] || return 0
+	if e2e__pid_is "$pid" smtp-relay.py; then
+		kill -TERM "$pid" 2>/dev/null || true
+		if ! e2e__wait_pids_gone 5 "$pid"; then
+			kill -KILL "$pid" 2>/dev/null || true
+			e2e__wait_pids_gone 3 "$pid" || e2e__err "smtp_stop: relay pid $pid survived SIGKILL"
+		fi
+	fi
+	wait "$pid" 2>/dev/null || true
+	E2E__RELAY_PID=
+	return 0
 }
 
 # ---------------------------------------------------------------- tmux
