@@ -1121,8 +1121,9 @@ on_sent(struct core *core, struct account *acc, bool ok, const char *error,
 			remove_recalled(c);
 		ui_message("Mail sent.");
 	} else if (kept_as != NULL) {
-		ui_error("Sending failed: %s; the message was kept in %s",
-		    error != NULL ? error : "unknown error", kept_as);
+		/* Where it is kept first: a long reason is cut at the edge. */
+		ui_error("Sending failed; the message is kept in %s: %s",
+		    kept_as, error != NULL ? error : "unknown error");
 	} else {
 		ui_error("Sending failed: %s",
 		    error != NULL ? error : "unknown error");
@@ -1144,8 +1145,8 @@ on_postponed(struct core *core, struct account *acc, bool ok, const char *error,
 	if (ok)
 		ui_message("Message postponed.");
 	else if (kept_as != NULL)
-		ui_error("Postponing failed: %s; the message was kept in %s",
-		    error != NULL ? error : "unknown error", kept_as);
+		ui_error("Postponing failed; the message is kept in %s: %s",
+		    kept_as, error != NULL ? error : "unknown error");
 	else
 		ui_error("Postponing failed: %s",
 		    error != NULL ? error : "unknown error");

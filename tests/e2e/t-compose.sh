@@ -5,15 +5,17 @@
 # rig, messages sent and found in the recipient's INBOX with the right
 # headers: new, reply, group reply, forward inline and attached, an
 # attached file, and a postponed message recalled, sent and gone from
-# Drafts.
+# Drafts, and a failed send kept in Drafts.
 set -euo pipefail
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
 
 e2e_require tmux dovecot python3
+e2e_require_smtp
 if [ -z "${SKUA:-}" ] || [ ! -x "$SKUA" ]; then
 	tap_skip_all "SKUA does not name a built skua binary"
 fi
-dovecot_start alice bob
+dovecot_start alice bob carol dave
+smtp_start
 pass=$(e2e_password alice)
 
 # The scripted editor: it keeps a copy of each file skua gives it
@@ -58,40 +60,18 @@ Shall we meet?
 Bob
 EOF
 
-# A sendmail for the tests: it keeps what skua gave it (sent-N.eml and
-# its arguments), then delivers to bob and alice by doveadm save.
-sm=$E2E_TMP/sendmail
-mkdir -p "$sm"
-cat >"$sm/sendmail.sh" <<EOF
-#!/bin/sh
-dir='$sm'
-n=\$(cat "\$dir/count" 2>/dev/null || echo 0)
-n=\$((n + 1))
-cat >"\$dir/sent-\$n.eml"
-echo "\$*" >"\$dir/argv-\$n.txt"
-if [ -f "\$dir/fail" ]; then
-	echo "550 refused by the test" >&2
-	exit 1
-fi
-while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
-shift
-for rcpt in "\$@"; do
-	case \$rcpt in
-	bob@example.net) user=bob ;;
-	alice@example.org) user=alice ;;
-	*) continue ;;
-	esac
-	'$(command -v doveadm)' -c '$DOVECOT_CONF' save -u "\$user" -m INBOX \\
-		<"\$dir/sent-\$n.eml" || exit 75
-done
-echo "\$n" >"\$dir/count"
-EOF
-# The last message the sendmail got, and its arguments.
-last_sent() {
-	tr -d '\r' <"$sm/sent-$(cat "$sm/count").eml"
+# The SMTP rig: Dovecot's submission server relays into the test
+# Dovecot, keeping each message as $SMTP_SPOOL/N.eml and its envelope as
+# N.env. The newest of them:
+last_spooled() {
+	find "$SMTP_SPOOL" -maxdepth 1 -name "*.$1" -printf '%f\n' |
+		sort -n | tail -n 1
 }
-last_argv() {
-	cat "$sm/argv-$(cat "$sm/count").txt"
+last_sent() {
+	tr -d '\r' <"$SMTP_SPOOL/$(last_spooled eml)"
+}
+last_envelope() {
+	tr -d '\r' <"$SMTP_SPOOL/$(last_spooled env)"
 }
 # Every message in bob's INBOX, as Dovecot has them.
 bob_inbox() {
@@ -100,7 +80,7 @@ bob_inbox() {
 
 cat >"$E2E_TMP/skuarc" <<EOF
 set from = "Alice <alice@example.org>"
-set sendmail = "sh '$sm/sendmail.sh'"
+set smtp_url = "smtps://alice@127.0.0.1:$PORT_SUBMISSIONS"
 set editor = "sh '$ed/editor.sh'"
 set signature = "$E2E_TMP/no-signature"
 account mail
@@ -221,7 +201,9 @@ tap_check "g: the compose screen has Carol and Dave in Cc" \
 	tmux_wait_for ui '      Cc: Carol <carol@example\.com>, Dave <dave@example\.com>' 10
 tmux_send ui y
 tap_check "the group reply is sent" tmux_wait_for ui 'Mail sent' 20
-tap_like "$(last_argv)" '-- bob@example\.net carol@example\.com dave@example\.com$' \
+envelope=$(last_envelope)
+tap_is "$(grep '^RCPT TO' <<<"$envelope" | tr '\n' ' ')" \
+	"RCPT TO bob@example.net RCPT TO carol@example.com RCPT TO dave@example.com " \
 	"its envelope has bob, carol and dave, not alice"
 tap_like "$(last_sent)" '^Cc: Carol <carol@example\.com>, Dave <dave@example\.com>$' \
 	"its Cc header names carol and dave"
@@ -363,12 +345,12 @@ tmux_send ui :
 tmux_send_text ui "unset edit_headers"
 tmux_send ui Enter
 
-# A send that fails keeps the message in Drafts and says so.
-touch "$sm/fail"
+# A send that fails (the server refuses the recipient) keeps the message
+# in Drafts and says so.
 editor_does 'printf "Lost? Never.\n" >"$1"'
 tmux_send ui m
 tmux_wait_for ui '^To: *$' 10 || true
-tmux_send_text ui "bob@example.net"
+tmux_send_text ui "nobody@example.net"
 tmux_send ui Enter
 tmux_wait_for ui '^Subject: *$' 10 || true
 tmux_send_text ui "doomed"
@@ -376,7 +358,7 @@ tmux_send ui Enter
 tmux_wait_for ui ' Subject: doomed' 10 || true
 tmux_send ui y
 tap_check "a failed send says where the message was kept" \
-	tmux_wait_for ui 'Sending failed: .*refused by the test.*kept in .*Drafts' 20
+	tmux_wait_for ui 'Sending failed; the message is kept in mail/Drafts: .*nobody@example\.net' 30
 n=
 for _ in $(seq 1 50); do
 	n=$(mailbox_count alice Drafts || true)
