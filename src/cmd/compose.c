@@ -1142,9 +1142,13 @@ on_postponed(struct core *core, struct account *acc, bool ok, const char *error,
 	(void)acc;
 	c->busy = false;
 	c->draft = NULL;
-	if (ok)
+	if (ok) {
+		/* A recalled draft postponed again: the new copy replaces it.
+		 */
+		if (c->kind == COMPOSE_RECALL)
+			remove_recalled(c);
 		ui_message("Message postponed.");
-	else if (kept_as != NULL)
+	} else if (kept_as != NULL)
 		ui_error("Postponing failed; the message is kept in %s: %s",
 		    kept_as, error != NULL ? error : "unknown error");
 	else

@@ -304,6 +304,33 @@ tmux_send ui R
 tap_check "R there goes on with the draft" \
 	tmux_wait_for ui ' Subject: for later' 20
 tap_like "$(tmux_capture ui)" '      To: bob@example\.net' "with its recipient"
+# Postponed again: the new copy replaces the recalled one.
+drafts_uids() {
+	e2e_doveadm search -u alice mailbox Drafts ALL 2>/dev/null |
+		awk '{print $2}' | tr '\n' ' '
+}
+old_uids=$(drafts_uids)
+tmux_send ui P
+uids=
+for _ in $(seq 1 100); do
+	uids=$(drafts_uids)
+	[ -n "$uids" ] && [ "$uids" != "$old_uids" ] &&
+		[ "$(wc -w <<<"$uids")" = 1 ] && break
+	sleep 0.2
+done
+tap_like "$old_uids/$uids" '^[0-9]+ /[0-9]+ $' \
+	"postponed again, Drafts holds the new copy only ($old_uids-> $uids)"
+tap_check "the old copy is gone" test "$old_uids" != "$uids"
+tmux_send ui c
+tmux_wait_for ui '^Open folder' 10 || true
+tmux_send ui C-u
+tmux_send_text ui "INBOX"
+tmux_send ui Enter
+tmux_wait_for ui 'the plan' 20 || true
+tmux_send ui R
+tmux_wait_for ui 'for later' 20 || true
+tmux_send ui R
+tap_check "R recalls it again" tmux_wait_for ui ' Subject: for later' 20
 tmux_send ui y
 got=
 for _ in $(seq 1 100); do
