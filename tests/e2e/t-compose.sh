@@ -394,6 +394,41 @@ for _ in $(seq 1 50); do
 done
 tap_is "$n" 1 "and it is in Drafts"
 
+# Reply-To: r asks whether to answer it (reply_to is ask-yes); from the
+# pager too.
+cat <<'EOF' | mail_deliver alice INBOX
+From: Carol <carol@example.com>
+Reply-To: Help Desk <help@example.com>
+To: Alice <alice@example.org>
+Subject: ticket 42
+Message-ID: <ticket-42@example.com>
+
+Please answer the desk.
+EOF
+tmux_send ui c
+tmux_wait_for ui '^Open folder' 10 || true
+tmux_send ui C-u
+tmux_send_text ui "INBOX"
+tmux_send ui Enter
+tmux_wait_for ui 'ticket 42' 20 || true
+tmux_send ui Enter
+tap_check "the new message opens in the pager" \
+	tmux_wait_for ui 'Please answer the desk' 10
+tmux_send ui r
+tap_check "r in the pager asks about Reply-To" \
+	tmux_wait_for ui 'Reply to help@example\.com\? \(\[yes\]/no\)' 10
+tmux_send ui Enter
+tap_check "Enter (yes) answers the Reply-To address" \
+	tmux_wait_for ui '^To: Help Desk <help@example\.com>' 10
+tmux_send ui C-g
+tmux_send ui r
+tmux_wait_for ui 'Reply to help@example\.com\?' 10 || true
+tmux_send ui n
+tap_check "n answers the sender" \
+	tmux_wait_for ui '^To: Carol <carol@example\.com>' 10
+tmux_send ui C-g
+tmux_send ui i
+
 tmux_send ui q
 tap_is "$(tmux_wait_exit ui 10)" 0 "q quits"
 tap_done
