@@ -15,6 +15,7 @@
 #include "config/options.h"
 #include "core/core.h"
 #include "core/folder.h"
+#include "core/send.h"
 #include "ui/complete.h"
 #include "ui/sidebar.h"
 #include "ui/ui.h"
@@ -107,11 +108,19 @@ cmd_enter_command(struct core *core)
 	ui_prompt(":", NULL, command_cb, core);
 }
 
-/* Ctrl-G: stop what the user waits for; the background fill goes on. */
+/*
+ * Ctrl-G: stop what the user waits for (a message being sent too, which
+ * is then kept in Drafts); the background fill goes on.
+ */
 static void
 cmd_cancel(struct core *core)
 {
-	if (core->folder == NULL || !folder_cancel(core->folder))
+	bool sending = false;
+
+	for (guint i = 0; i < core->accounts->len; i++)
+		if (core_send_cancel(core, core->accounts->pdata[i]))
+			sending = true;
+	if ((core->folder == NULL || !folder_cancel(core->folder)) && !sending)
 		ui_message("nothing to cancel");
 }
 
@@ -1363,7 +1372,7 @@ cmd_sort_reverse(struct core *core)
 static const struct cmd_entry table[] = {
 	{ "abort-message", cmd_abort_message,  "abandon the message being written (asks first)" },
 	{ "attach-file",  cmd_attach_file,    "attach a file to the message (Tab completes the path)" },
-	{ "cancel",         cmd_cancel,         "stop opening a folder, a message or a save" },
+	{ "cancel",         cmd_cancel,         "stop opening a folder, a message, a save or a send" },
 	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
 	{ "copy-message",   cmd_copy_message,   "copy the message (or ; the tagged) to a folder" },
 	{ "delete-message", cmd_delete_message, "mark the message deleted ($ purges it)" },
