@@ -65,7 +65,6 @@ struct compose {
 	struct view *view; /* the compose screen, NULL before and after */
 	bool busy;	   /* a send or postpone is under way */
 	bool edited;	   /* the editor changed the text once */
-	bool asked_abort;
 };
 
 static void compose_free(struct compose *c);
@@ -76,9 +75,12 @@ opts_of(const struct compose *c)
 	return c->acc != NULL ? c->acc->opts : c->core->cfg->global;
 }
 
-/* Remove the files of our temporary directory, then the directory. */
+/*
+ * Remove our temporary directory: its files, and those of its parts/
+ * directory (a recalled draft's attachments), never following a link.
+ */
 static void
-remove_dir(const char *dir)
+remove_dir(const char *dir, int depth)
 {
 	GDir *d;
 	const char *name;
@@ -89,8 +91,13 @@ remove_dir(const char *dir)
 	if (d != NULL) {
 		while ((name = g_dir_read_name(d)) != NULL) {
 			g_autofree char *p = g_build_filename(dir, name, NULL);
+			struct stat st;
 
-			unlink(p);
+			if (depth == 0 && lstat(p, &st) == 0 &&
+			    S_ISDIR(st.st_mode))
+				remove_dir(p, depth + 1);
+			else
+				unlink(p);
 		}
 		g_dir_close(d);
 	}
@@ -105,7 +112,7 @@ compose_free(struct compose *c)
 	if (c->draft != NULL)
 		draft_free(c->draft);
 	reply_orig_free(c->parsed);
-	remove_dir(c->dir);
+	remove_dir(c->dir, 0);
 	g_free(c->dir);
 	g_free(c->orig);
 	g_free(c->src_folder);
@@ -693,7 +700,11 @@ on_original(const GError *error, void *data)
 	}
 	ui_message("%s", "");
 	if (c->kind == COMPOSE_EDIT_AS_NEW || c->kind == COMPOSE_RECALL) {
-		c->draft = draft_parse(bytes, len, c->dir, &err);
+		g_autofree char *parts =
+		    g_build_filename(c->dir, "parts", NULL);
+
+		/* Apart from our files: a part may be named message.txt. */
+		c->draft = draft_parse(bytes, len, parts, &err);
 		if (c->draft == NULL) {
 			ui_error("%s", err->message);
 			compose_free(c);

@@ -90,7 +90,9 @@ account mail
 end
 EOF
 
-tmux_start ui 120 30 "$SKUA" -F "$E2E_TMP/skuarc"
+# skua's temporary directories go here, to check they are removed.
+mkdir -p "$E2E_TMP/tmp"
+tmux_start ui 120 30 env TMPDIR="$E2E_TMP/tmp" "$SKUA" -F "$E2E_TMP/skuarc"
 tap_check "the INBOX opens" tmux_wait_for ui 'the plan' 20
 
 # r: prompts prefilled, then the editor, then the compose screen.
@@ -295,6 +297,13 @@ tmux_wait_for ui '^Subject: *$' 10 || true
 tmux_send_text ui "for later"
 tmux_send ui Enter
 tmux_wait_for ui ' Subject: for later' 10 || true
+# A part named like the editor's file: recalled, it must not be clobbered.
+printf 'not the text\n' >"$E2E_TMP/message.txt"
+tmux_send ui a
+tmux_wait_for ui '^Attach file: *$' 10 || true
+tmux_send_text ui "$E2E_TMP/message.txt"
+tmux_send ui Enter
+tmux_wait_for ui '2 message\.txt' 10 || true
 tmux_send ui P
 tap_check "P postpones the message" tmux_wait_for ui '[Pp]ostponed' 20
 tap_is "$(mailbox_count alice Drafts)" 1 "the draft is in Drafts"
@@ -331,6 +340,10 @@ tmux_send ui R
 tmux_wait_for ui 'for later' 20 || true
 tmux_send ui R
 tap_check "R recalls it again" tmux_wait_for ui ' Subject: for later' 20
+tap_check "with its attachment" tmux_wait_for ui '2 message\.txt \[.*, 13\]' 10
+editor_does 'printf "Draft text.\n" >"$1"'
+tmux_send ui e
+tmux_wait_for ui ' Subject: for later' 10 || true
 tmux_send ui y
 got=
 for _ in $(seq 1 100); do
@@ -346,6 +359,14 @@ for _ in $(seq 1 50); do
 	sleep 0.2
 done
 tap_is "$n" 0 "and it left Drafts"
+part=$(last_sent | python3 -c '
+import email, sys
+m = email.message_from_string(sys.stdin.read())
+for p in m.walk():
+    if p.get_filename() == "message.txt":
+        sys.stdout.write(p.get_payload(decode=True).decode())
+')
+tap_is "$part" "not the text" "the attachment named message.txt came through"
 
 # edit_headers: the fields are in the file and read back from it.
 tmux_send ui :
@@ -431,4 +452,6 @@ tmux_send ui i
 
 tmux_send ui q
 tap_is "$(tmux_wait_exit ui 10)" 0 "q quits"
+tap_is "$(find "$E2E_TMP/tmp" -mindepth 1 | head -3)" "" \
+	"no temporary file or directory is left"
 tap_done
