@@ -379,6 +379,9 @@ send_batch(struct core *core, const struct args *args)
 	while (!b.done)
 		g_main_context_iteration(NULL, TRUE);
 	g_source_remove(source);
+	if (b.ok && core->notice != NULL)
+		/* Sent, but something to know: a Sent copy that failed. */
+		fprintf(stderr, "skua: %s\n", core->notice);
 	if (!b.ok) {
 		if (b.kept_as != NULL)
 			fprintf(stderr,

@@ -108,7 +108,7 @@ address_ok(const char *addr)
 		    c == '\\')
 			return false;
 	}
-	return strchr(at + 1, '@') == NULL && strchr(at + 1, '.') != NULL;
+	return strchr(at + 1, '@') == NULL;
 }
 
 /* Printable text of untrusted s for an error message. Caller frees. */

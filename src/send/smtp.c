@@ -309,7 +309,16 @@ smtp_connect(struct smtp *d, GError **err)
 		}
 		r = mailesmtp_starttls(d->session);
 		if (r != MAILSMTP_NO_ERROR) {
-			check(d, r, "STARTTLS", err);
+			/* libetpan refuses data buffered after the reply. */
+			if (d->session->stream != NULL &&
+			    d->session->stream->read_buffer_len > 0)
+				g_set_error(err, SKUA_ERROR,
+				    SKUA_ERROR_PROTOCOL,
+				    "%s: %s sent data after its STARTTLS reply "
+				    "(possible injection); refused",
+				    d->account, d->host);
+			else
+				check(d, r, "STARTTLS", err);
 			goto fail;
 		}
 		if (!net_starttls(d->session->stream, d->host, &tls, d->timeout,

@@ -12,6 +12,12 @@ Modes:
                   write (CVE-2020-15953 style); LOGOUT says BYE
   pop3-inject     a POP3 greeting; CAPA offers STLS; STLS is answered
                   "+OK begin TLS\\r\\n+OK injected\\r\\n" in one write
+  smtp            an SMTP server without TLS: EHLO offers STARTTLS and
+                  AUTH LOGIN only; STARTTLS is answered "220 go ahead\\r\\n
+                  250 injected\\r\\n" in one write; AUTH LOGIN asks for the
+                  user and the password (logged: "LOGIN-USER name", never
+                  the password); MAIL, RCPT, DATA (the message's byte count
+                  logged as "DATA-BYTES n"), QUIT
 
 It listens on a free port chosen by the kernel and writes that number to
 the port file once it accepts connections. The command word of each line a
@@ -58,6 +64,8 @@ class Handler(socketserver.StreamRequestHandler):
                 self.imap()
             elif mode == "pop3-inject":
                 self.pop3()
+            elif mode == "smtp":
+                self.smtp()
         except OSError:
             pass
 
@@ -95,6 +103,46 @@ class Handler(socketserver.StreamRequestHandler):
                 self.send(b"-ERR unknown command\r\n")
 
 
+    def smtp(self):
+        import base64
+        self.send(b"220 fake ESMTP\r\n")
+        lines = self.lines()
+        for line in lines:
+            cmd = line.split(" ", 1)[0].upper()
+            self.log(cmd)
+            if cmd == "EHLO":
+                self.send(b"250-fake\r\n250-STARTTLS\r\n250 AUTH LOGIN\r\n")
+            elif cmd == "STARTTLS":
+                self.send(b"220 go ahead\r\n250 injected\r\n")
+            elif cmd == "AUTH" and line.upper().startswith("AUTH LOGIN"):
+                self.send(b"334 VXNlcm5hbWU6\r\n")
+                user = next(lines, "")
+                self.send(b"334 UGFzc3dvcmQ6\r\n")
+                next(lines, "")  # the password: never logged
+                try:
+                    name = base64.b64decode(user).decode("latin-1")
+                except ValueError:
+                    name = "?"
+                self.log("LOGIN-USER " + name)
+                self.send(b"235 2.7.0 accepted\r\n")
+            elif cmd in ("MAIL", "RCPT"):
+                self.send(b"250 ok\r\n")
+            elif cmd == "DATA":
+                self.send(b"354 go on\r\n")
+                n = 0
+                for body in lines:
+                    if body == ".":
+                        break
+                    n += len(body) + 2
+                self.log("DATA-BYTES %d" % n)
+                self.send(b"250 queued\r\n")
+            elif cmd == "QUIT":
+                self.send(b"221 bye\r\n")
+                return
+            else:
+                self.send(b"500 unknown command\r\n")
+
+
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -102,7 +150,8 @@ class Server(socketserver.ThreadingTCPServer):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["silent", "plain-greeting", "imap-inject", "pop3-inject"])
+    p.add_argument("mode", choices=["silent", "plain-greeting", "imap-inject", "pop3-inject",
+                                     "smtp"])
     p.add_argument("--port-file", required=True)
     p.add_argument("--log")
     p.add_argument("--lifetime", type=float, default=60)

@@ -8,7 +8,9 @@
 # the message in Drafts: the server not running, a wrong password, a refused
 # recipient (nobody gets it), a server without STARTTLS (nothing is sent);
 # with Drafts unreachable too, a 0600 file under $XDG_DATA_HOME/skua/drafts.
-# A POP3 account keeps its Sent copy in the local store.
+# A POP3 account keeps its Sent copy in the local store. A scripted server
+# (fake-server.py smtp): a STARTTLS reply with injected data is refused
+# before any credential; AUTH LOGIN when PLAIN is not offered.
 set -euo pipefail
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
 
@@ -17,6 +19,7 @@ e2e_require_smtp
 if [ -z "${SKUA:-}" ] || [ ! -x "$SKUA" ]; then
 	tap_skip_all "SKUA does not name a built skua binary"
 fi
+scale=${E2E_TIMEOUT_SCALE:-1}
 dovecot_start alice bob carol dave
 smtp_start
 export HOME=$E2E_HOME XDG_DATA_HOME=$E2E_HOME/.local/share
@@ -134,6 +137,15 @@ tap_is "$(mailbox_count bob INBOX)" 2 "smtps: bob has the second message"
 tap_like "$(inspect "$(newest "$(maildir_of bob)")")" '^subject=over smtps$' \
 	"smtps: it is the one sent"
 tap_is "$(mailbox_count alice Sent)" 2 "smtps: its copy in Sent"
+
+# A Sent copy that fails is said, and the send still succeeds.
+write_rc norecord "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
+	"smtps://127.0.0.1:$PORT_SUBMISSIONS" 'set record = "No Such Folder"'
+send norecord -s "record missing" -- bob@example.org
+tap_is "$rc" 0 "a failing Sent copy: still exit 0 (the message went)"
+tap_like "$err" '^skua: norecord: sent, but the copy to norecord/No Such Folder failed: ' \
+	"a failing Sent copy: said on stderr"
+tap_is "$(mailbox_count bob INBOX)" 3 "a failing Sent copy: bob has the message"
 
 # --- the sendmail option -------------------------------------------------------
 cat >"$E2E_TMP/fake-sendmail" <<EOF
@@ -254,5 +266,39 @@ tap_is "$(mailbox_count carol INBOX)" 2 "POP3 account: carol has it"
 local_sent=$XDG_DATA_HOME/skua/mail/pop/.Sent
 tap_is "$(find "$local_sent/cur" -type f -name '*:2,S' | wc -l)" 1 \
 	"POP3 account: the copy in the local store's Sent, seen"
+
+# --- a scripted server: STARTTLS injection, AUTH LOGIN -----------------------
+fake=$top_srcdir/tests/e2e/fake-server.py
+python3 "$fake" smtp --port-file "$E2E_TMP/fake.port" --log "$E2E_TMP/fake.log" \
+	--lifetime $((60 * scale)) </dev/null >/dev/null 2>"$E2E_TMP/fake.err" &
+fakepid=$!
+e2e_at_exit kill "$fakepid"
+for ((i = 0; i < 100 * scale; i++)); do
+	[ -s "$E2E_TMP/fake.port" ] && break
+	sleep 0.05
+done
+fport=$(cat "$E2E_TMP/fake.port")
+write_rc inject "imaps://alice@127.0.0.1:$PORT_IMAPS/" "smtp://alice@127.0.0.1:$fport"
+send inject -s "injected" -- bob@example.org
+tap_is "$rc" 1 "STARTTLS reply with injected data: exit status 1"
+tap_like "$err" 'injection' "STARTTLS injection: refused, saying why"
+if grep -Eq '^(AUTH|MAIL|RCPT|DATA|LOGIN)' "$E2E_TMP/fake.log"; then
+	tap_fail "STARTTLS injection: no credentials, no message" "$(cat "$E2E_TMP/fake.log")"
+else
+	tap_ok "STARTTLS injection: no credentials, no message"
+fi
+write_rc login "imaps://alice@127.0.0.1:$PORT_IMAPS/" \
+	"smtp://alice@127.0.0.1:$fport" "set starttls = no"
+: >"$E2E_TMP/fake.log"
+send login -s "auth login" -- bob@example.org
+tap_is "$rc $err" "0 " "AUTH LOGIN (no PLAIN offered), starttls = no on loopback: sent"
+log=$(cat "$E2E_TMP/fake.log")
+tap_like "$log" '^LOGIN-USER alice$' "AUTH LOGIN with the user name"
+tap_like "$log" '^DATA-BYTES [0-9]+$' "then the message"
+if grep -q "$(e2e_password alice)" "$E2E_TMP/fake.log"; then
+	tap_fail "the password is not in the server's log"
+else
+	tap_ok "the password is not in the server's log"
+fi
 
 tap_done

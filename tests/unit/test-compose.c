@@ -62,6 +62,7 @@ sample(void)
 	d->cc = g_strdup("\"Doe, Jane\" <jane@example.com>");
 	d->bcc = g_strdup("secret@example.com");
 	d->subject = g_strdup("Grüße aus Köln — 日本語");
+	d->reply_to = g_strdup("Replies <replies@example.org>");
 	d->in_reply_to = g_strdup("<orig@example.org>");
 	d->references = g_strdup("<a@example.org> <orig@example.org>");
 	d->headers = g_ptr_array_new_with_free_func(g_free);
@@ -99,6 +100,7 @@ test_round_trip(void)
 	g_assert_nonnull(strstr(back->to, "Zoë"));
 	g_assert_nonnull(strstr(back->cc, "jane@example.com"));
 	g_assert_cmpstr(back->bcc, ==, "secret@example.com");
+	g_assert_cmpstr(back->reply_to, ==, "Replies <replies@example.org>");
 	g_assert_cmpstr(back->body, ==, d->body);
 	g_assert_cmpstr(back->in_reply_to, ==, "<orig@example.org>");
 	g_assert_cmpstr(back->references, ==,
@@ -301,13 +303,14 @@ test_addresses(void)
 	char *sender;
 
 	d->from = g_strdup("Me <me@example.org>");
-	d->to = g_strdup("A <a@example.org>, b@example.org");
+	d->to = g_strdup("A <a@example.org>, b@localhost");
 	d->cc = g_strdup("team: c@example.org, d@example.org;");
 	d->bcc = g_strdup("e@example.org");
 	r = draft_recipients(d, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(r->len, ==, 5);
 	g_assert_cmpstr(r->pdata[0], ==, "a@example.org");
+	g_assert_cmpstr(r->pdata[1], ==, "b@localhost");
 	g_assert_cmpstr(r->pdata[2], ==, "c@example.org");
 	g_assert_cmpstr(r->pdata[4], ==, "e@example.org");
 	g_ptr_array_unref(r);
@@ -350,6 +353,81 @@ test_addresses(void)
 	draft_free(d);
 }
 
+/* A received message taken back for "edit as new": hostile names. */
+static void
+test_parse_foreign(void)
+{
+	static const char msg[] =
+	    "Received: from x by y\r\n"
+	    "Return-Path: <a@example.org>\r\n"
+	    "From: =?ISO-8859-1?Q?J=FCrgen?= <j@example.org>\r\n"
+	    "To: b@example.org\r\n"
+	    "Subject: =?UTF-8?B?w6ljaG8=?=\r\n"
+	    "X-Custom: kept\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=XX\r\n"
+	    "\r\n"
+	    "--XX\r\n"
+	    "Content-Type: multipart/alternative; boundary=YY\r\n"
+	    "\r\n"
+	    "--YY\r\n"
+	    "Content-Type: text/plain; charset=iso-8859-1\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n"
+	    "\r\n"
+	    "caf=E9\r\n"
+	    "--YY\r\n"
+	    "Content-Type: text/html\r\n"
+	    "\r\n"
+	    "<p>caf&eacute;</p>\r\n"
+	    "--YY--\r\n"
+	    "--XX\r\n"
+	    "Content-Type: application/octet-stream\r\n"
+	    "Content-Disposition: attachment; filename=\"../../.bashrc\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n"
+	    "\r\n"
+	    "aGk=\r\n"
+	    "--XX--\r\n";
+	g_autofree char *dir = g_dir_make_tmp("skua-compose-XXXXXX", NULL);
+	g_autoptr(GError) error = NULL;
+	struct draft *d = draft_parse(msg, sizeof(msg) - 1, dir, &error);
+	g_autofree char *base = NULL;
+	g_autofree char *got = NULL;
+	struct draft_attachment *a;
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(d->from, ==, "Jürgen <j@example.org>");
+	g_assert_cmpstr(d->subject, ==, "écho");
+	g_assert_cmpstr(d->body, ==, "café");
+	g_assert_false(d->flowed);
+	/* Transport headers dropped, the others kept. */
+	g_assert_nonnull(d->headers);
+	g_assert_cmpuint(d->headers->len, ==, 1);
+	g_assert_cmpstr(d->headers->pdata[0], ==, "X-Custom: kept");
+	g_assert_nonnull(d->attachments);
+	g_assert_cmpuint(d->attachments->len, ==, 2);
+	a = d->attachments->pdata[1];
+	/* The name as sent is kept; the file is made inside dir only. */
+	g_assert_cmpstr(a->name, ==, "../../.bashrc");
+	base = g_path_get_dirname(a->path);
+	g_assert_cmpstr(base, ==, dir);
+	{
+		g_autofree char *file = g_path_get_basename(a->path);
+
+		/* No '/', no leading dot: "../../.bashrc" -> "_.._.bashrc". */
+		g_assert_cmpstr(file, ==, "_.._.bashrc");
+	}
+	g_assert_true(g_file_get_contents(a->path, &got, NULL, NULL));
+	g_assert_cmpstr(got, ==, "hi");
+	g_assert_cmpstr(((struct draft_attachment *)d->attachments->pdata[0])
+			    ->content_type,
+	    ==, "text/html");
+	for (guint i = 0; i < d->attachments->len; i++)
+		g_unlink(((struct draft_attachment *)d->attachments->pdata[i])
+			     ->path);
+	draft_free(d);
+	g_rmdir(dir);
+}
+
 static void
 test_bad_header(void)
 {
@@ -380,6 +458,7 @@ main(int argc, char **argv)
 	g_test_add_func("/compose/flowed", test_flowed);
 	g_test_add_func("/compose/addresses", test_addresses);
 	g_test_add_func("/compose/bad-header", test_bad_header);
+	g_test_add_func("/compose/parse-foreign", test_parse_foreign);
 	r = g_test_run();
 	mime_shutdown();
 	return r;
