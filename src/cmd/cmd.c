@@ -1408,6 +1408,7 @@ static const struct cmd_entry table[] = {
 	{ "previous-page",  cmd_previous_page,  "move up one page" },
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
 	{ "recall-message", cmd_recall_message, "go on with a postponed message (Drafts)" },
+	{ "recall-only-draft", cmd_recall_only_draft, "in Drafts, go on with the postponed message if it is the only one" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
 	{ "reply",        cmd_reply,          "reply to the sender (or Reply-To)" },
 	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },

@@ -815,24 +815,33 @@ drafts_folder(struct account *acc)
 	return opt;
 }
 
+/* Whether the open folder is acc's Drafts folder. */
+static bool
+in_drafts(struct core *core, struct account *acc)
+{
+	struct folder *f = core->folder;
+
+	return f != NULL && acc != NULL && f->acc == acc &&
+	    strcmp(f->name, drafts_folder(acc)) == 0;
+}
+
 /*
  * R: in the account's Drafts folder, go on with the selected draft; else
- * open the Drafts folder, whose index lists the postponed messages.
+ * open the Drafts folder, whose index lists the postponed messages, and
+ * once it is loaded go on with the only one if there is one only.
  */
 void
 cmd_recall_message(struct core *core)
 {
 	struct account *acc = core_current_account(core);
 	struct folder *f = core->folder;
-	const char *drafts;
 	g_autofree char *name = NULL;
 
 	if (acc == NULL) {
 		ui_beep();
 		return;
 	}
-	drafts = drafts_folder(acc);
-	if (f != NULL && f->acc == acc && strcmp(f->name, drafts) == 0) {
+	if (in_drafts(core, acc)) {
 		if (f->load == FOLDER_OPEN && folder_count(f) == 0) {
 			ui_message("No postponed messages.");
 			return;
@@ -840,9 +849,29 @@ cmd_recall_message(struct core *core)
 		start_from_original(core, COMPOSE_RECALL, REPLY_SENDER);
 		return;
 	}
-	name = g_strdup(drafts);
+	name = g_strdup(drafts_folder(acc));
 	cmd_open_folder(core, acc, name);
-	ui_message("Postponed messages: R on one goes on with it.");
+	/* Pushed commands run once the screen (the new index) is complete. */
+	g_ptr_array_add(core->cfg->push, g_strdup("<recall-only-draft>"));
+}
+
+void
+cmd_recall_only_draft(struct core *core)
+{
+	struct account *acc = core_current_account(core);
+	struct folder *f = core->folder;
+	unsigned n;
+
+	if (!in_drafts(core, acc) || f->load != FOLDER_OPEN)
+		return;
+	n = folder_count(f);
+	if (n == 0)
+		ui_message("No postponed messages.");
+	else if (n == 1)
+		start_from_original(core, COMPOSE_RECALL, REPLY_SENDER);
+	else
+		ui_message("%u postponed messages: R on one goes on with it.",
+		    n);
 }
 
 /* ---- the compose screen's keys ---- */

@@ -18,6 +18,8 @@ void cmd_list_reply(struct core *core);	     /* L */
 void cmd_forward_message(struct core *core); /* f */
 void cmd_edit_as_new(struct core *core);     /* e */
 void cmd_recall_message(struct core *core);  /* R */
+/* After R opened Drafts: recall its message if it is the only one. */
+void cmd_recall_only_draft(struct core *core);
 /* The compose screen. */
 void cmd_edit_to(struct core *core);	      /* t */
 void cmd_edit_cc(struct core *core);	      /* c */

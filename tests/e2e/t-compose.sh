@@ -308,9 +308,7 @@ tmux_send ui P
 tap_check "P postpones the message" tmux_wait_for ui '[Pp]ostponed' 20
 tap_is "$(mailbox_count alice Drafts)" 1 "the draft is in Drafts"
 tmux_send ui R
-tap_check "R opens the Drafts folder" tmux_wait_for ui 'for later' 20
-tmux_send ui R
-tap_check "R there goes on with the draft" \
+tap_check "R opens Drafts and goes on with its only draft" \
 	tmux_wait_for ui ' Subject: for later' 20
 tap_like "$(tmux_capture ui)" '      To: bob@example\.net' "with its recipient"
 # Postponed again: the new copy replaces the recalled one.
@@ -336,8 +334,6 @@ tmux_send ui C-u
 tmux_send_text ui "INBOX"
 tmux_send ui Enter
 tmux_wait_for ui 'the plan' 20 || true
-tmux_send ui R
-tmux_wait_for ui 'for later' 20 || true
 tmux_send ui R
 tap_check "R recalls it again" tmux_wait_for ui ' Subject: for later' 20
 tap_check "with its attachment" tmux_wait_for ui '2 message\.txt \[.*, 13\]' 10
@@ -414,6 +410,38 @@ for _ in $(seq 1 50); do
 	sleep 0.2
 done
 tap_is "$n" 1 "and it is in Drafts"
+
+# Two drafts: R lists them in the Drafts index, and R there picks one.
+editor_does 'printf "Second draft.\n" >"$1"'
+tmux_send ui m
+tmux_wait_for ui '^To: *$' 10 || true
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: *$' 10 || true
+tmux_send_text ui "second thoughts"
+tmux_send ui Enter
+tmux_wait_for ui ' Subject: second thoughts' 10 || true
+tmux_send ui P
+for _ in $(seq 1 50); do
+	[ "$(mailbox_count alice Drafts || true)" = 2 ] && break
+	sleep 0.2
+done
+tmux_send ui c
+tmux_wait_for ui '^Open folder' 10 || true
+tmux_send ui C-u
+tmux_send_text ui "INBOX"
+tmux_send ui Enter
+tmux_wait_for ui 'ticket 42|the plan' 20 || true
+tmux_send ui R
+tap_check "R with two drafts lists them" \
+	tmux_wait_for ui '2 postponed messages' 20
+tap_like "$(tmux_capture ui)" 'second thoughts' "the index of Drafts shows them"
+tmux_send ui R
+tap_check "R there goes on with the selected one" \
+	tmux_wait_for ui ' Subject: (second thoughts|doomed)' 20
+tmux_send ui q
+tmux_wait_for ui 'Abort unmodified message\?' 10 || true
+tmux_send ui y
 
 # Reply-To: r asks whether to answer it (reply_to is ask-yes); from the
 # pager too.
