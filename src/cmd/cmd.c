@@ -9,6 +9,7 @@
 #include "cmd/attach-open.h"
 #include "cmd/auth.h"
 #include "cmd/cmd.h"
+#include "cmd/compose.h"
 #include "cmd/folder-cmds.h"
 #include "cmd/keymap.h"
 #include "config/config.h"
@@ -1385,6 +1386,12 @@ leave_and_open(struct core *core, struct account *acc, const char *name)
 	purge_start(core, true, false, acc, name);
 }
 
+void
+cmd_open_folder(struct core *core, struct account *acc, const char *name)
+{
+	leave_and_open(core, acc, name);
+}
+
 /* Quit, purging the open folder first (the delete option). */
 static void
 leave_and_quit(struct core *core)
@@ -1564,32 +1571,51 @@ cmd_sort_reverse(struct core *core)
 
 /* clang-format off */
 static const struct cmd_entry table[] = {
+	{ "abort-message", cmd_abort_message,  "abandon the message being written (asks first)" },
+	{ "attach-file",  cmd_attach_file,    "attach a file to the message (Tab completes the path)" },
 	{ "cancel",         cmd_cancel,         "stop opening a folder, a message, a save or a send" },
 	{ "change-folder",  cmd_change_folder,  "open a folder by name" },
 	{ "copy-message",   cmd_copy_message,   "copy the message (or ; the tagged) to a folder" },
 	{ "create-mailbox", cmd_create_mailbox, "create a folder in the account (folder list)" },
 	{ "delete-mailbox", cmd_delete_mailbox, "delete the folder, after asking (folder list)" },
 	{ "delete-message", cmd_delete_message, "mark the message deleted ($ purges it)" },
+	{ "detach-file",  cmd_detach_file,    "remove the selected attachment from the message" },
 	{ "display-message", cmd_display_message, "show the selected message" },
+	{ "edit-as-new",  cmd_edit_as_new,    "write a new message from a copy of this one" },
+	{ "edit-bcc",     cmd_edit_bcc,       "change the Bcc addresses" },
+	{ "edit-cc",      cmd_edit_cc,        "change the Cc addresses" },
+	{ "edit-from",    cmd_edit_from,      "change the From address" },
+	{ "edit-message", cmd_edit_message,   "edit the text of the message again" },
+	{ "edit-reply-to", cmd_edit_reply_to,  "change the Reply-To address" },
+	{ "edit-subject", cmd_edit_subject,   "change the subject" },
+	{ "edit-to",      cmd_edit_to,        "change the To addresses" },
 	{ "enter-command",  cmd_enter_command,  "run an rc command (set, unset, push ...)" },
 	{ "exit",           cmd_exit,           "leave this screen" },
 	{ "fetch-mail",     cmd_fetch_mail,     "download new mail of the POP3 accounts" },
 	{ "first-entry",    cmd_first_entry,    "go to the first line" },
 	{ "flag-message",   cmd_flag_message,   "flag the message, or unflag it" },
 	{ "folder-list",    cmd_folder_list,    "list the folders of every account" },
+	{ "forward-message", cmd_forward_message, "forward the message (inline, or attached with mime_forward)" },
+	{ "group-reply",  cmd_group_reply,    "reply to the sender and every recipient" },
 	{ "help",           cmd_help,           "show the keys of this screen" },
 	{ "last-entry",     cmd_last_entry,     "go to the last line" },
 	{ "limit",          cmd_limit,          "show only the messages matching a pattern" },
+	{ "list-reply",   cmd_list_reply,     "reply to the mailing list (List-Post)" },
+	{ "mail",         cmd_mail,           "write a new message" },
 	{ "next-entry",     cmd_next_entry,     "move down one line" },
 	{ "next-message",   cmd_next_message,   "show the next message" },
 	{ "next-page",      cmd_next_page,      "move down one page" },
 	{ "next-unread",    cmd_next_unread,    "go to the next unread message" },
+	{ "postpone-message", cmd_postpone_message, "keep the message in the Drafts folder for later" },
 	{ "previous-entry", cmd_previous_entry, "move up one line" },
 	{ "previous-message", cmd_previous_message, "show the previous message" },
 	{ "previous-page",  cmd_previous_page,  "move up one page" },
 	{ "quit",           cmd_quit,           "leave skua (see the quit option)" },
+	{ "recall-message", cmd_recall_message, "go on with a postponed message (Drafts)" },
+	{ "recall-only-draft", cmd_recall_only_draft, "in Drafts, go on with the postponed message if it is the only one" },
 	{ "redraw-screen",  cmd_redraw,         "clear and redraw the screen" },
 	{ "rename-mailbox", cmd_rename_mailbox, "rename the folder (folder list)" },
+	{ "reply",        cmd_reply,          "reply to the sender (or Reply-To)" },
 	{ "save-attachment", cmd_save_attachment, "save the selected part to a file" },
 	{ "save-message",   cmd_save_message,   "move the message (or ; the tagged) to a folder" },
 	{ "search",         cmd_search,         "search with a pattern (the server searches), or the pager's text" },
@@ -1597,6 +1623,7 @@ static const struct cmd_entry table[] = {
 	{ "search-opposite", cmd_search_opposite, "search again, the other way" },
 	{ "search-reverse", cmd_search_reverse, "search towards the top" },
 	{ "select-entry",   cmd_select_entry,   "open the selected entry" },
+	{ "send-message", cmd_send_message,   "send the message" },
 	{ "sidebar-next",   cmd_sidebar_next,   "move the sidebar's cursor to the next folder" },
 	{ "sidebar-open",   cmd_sidebar_open,   "open the folder under the sidebar's cursor" },
 	{ "sidebar-prev",   cmd_sidebar_prev,   "move the sidebar's cursor to the previous folder" },

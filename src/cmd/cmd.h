@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+struct account;
 struct core;
 
 typedef void cmd_fn(struct core *core);
@@ -25,6 +26,11 @@ const struct cmd_entry *cmd_find(const char *name);
 bool cmd_run(struct core *core, const char *name);
 /* Handle one key: the active prompt's, else the top view's binding. */
 void cmd_key(struct core *core, int key);
+/*
+ * Open the folder name of acc in the index, as change-folder does (the
+ * folder left is purged first, per the delete option).
+ */
+void cmd_open_folder(struct core *core, struct account *acc, const char *name);
 /* Show the first screen: the accounts, or how to configure one. */
 void cmd_first_screen(struct core *core);
 

@@ -826,6 +826,30 @@ folder_fetch_part(struct folder *f, unsigned i, const char *path, unsigned mode,
 }
 
 bool
+folder_fetch_message(struct folder *f, unsigned i, const char *path,
+    folder_part_cb *cb, void *data)
+{
+	const struct msg_row *row;
+	struct request *req;
+	struct part_fetch *pf;
+
+	if (f->load != FOLDER_OPEN || i >= f->rows->len)
+		return false;
+	row = folder_row(f, i);
+	req = request_new(REQ_SAVE_PART);
+	req->folder = g_strdup(f->name);
+	req->uid = row->uid;
+	req->section = g_strdup(""); /* the whole message */
+	req->path = g_strdup(path);
+	req->mode = 0600;
+	pf = g_new0(struct part_fetch, 1);
+	pf->cb = cb;
+	pf->data = data;
+	worker_post(f->acc->worker, req, on_part, pf);
+	return true;
+}
+
+bool
 folder_filled(const struct folder *f)
 {
 	return f->load == FOLDER_OPEN && f->fetched == f->rows->len;

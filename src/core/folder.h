@@ -278,5 +278,13 @@ unsigned folder_apply_update(struct folder *f, const struct folder_update *u);
  * watching for acc.
  */
 void folder_watch(struct account *acc, struct folder *f);
+/*
+ * Fetch the whole message of row i, as it is on the server, into path (a
+ * new file, 0600) and call cb on the main thread when it is written or
+ * has failed: for replying, forwarding and editing it as new. False (cb is
+ * not called) when there is no such row.
+ */
+bool folder_fetch_message(struct folder *f, unsigned i, const char *path,
+    folder_part_cb *cb, void *data);
 
 #endif
