@@ -502,8 +502,75 @@ attachment_type(const struct draft_attachment *a, const char *name,
 	return mime;
 }
 
-/* A part for one attachment: its bytes in base64, so they come back whole. */
-static GMimePart *
+/* g_mime_message_foreach(): each leaf of a forwarded message 7-bit. */
+static void
+encode_leaf_7bit(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	(void)parent;
+	(void)data;
+	if (GMIME_IS_PART(part))
+		g_mime_object_encode(part, GMIME_ENCODING_CONSTRAINT_7BIT);
+}
+
+/* Header fields with raw 8-bit text (a forwarded message's) written
+ * again from their decoded text, so they go out RFC 2047-encoded. */
+static void
+encode_headers_7bit(GMimeObject *obj)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	int n = g_mime_header_list_get_count(list);
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *raw = g_mime_header_get_raw_value(h);
+		g_autofree char *value = NULL;
+		bool ascii = true;
+
+		for (const char *p = raw; p != NULL && *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80)
+				ascii = false;
+		if (ascii)
+			continue;
+		value = g_strdup(g_mime_header_get_value(h));
+		g_mime_header_set_value(h, NULL, value, "utf-8");
+	}
+}
+
+/*
+ * A message/rfc822 attachment (a forward with mime_forward): RFC 2046
+ * allows it no encoding but 7bit, 8bit or binary, so it goes as the
+ * message itself, its own parts encoded as needed; NULL when the bytes
+ * do not parse as a message.
+ */
+static GMimeObject *
+message_attachment(const char *data, gsize len, const char *name)
+{
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeMessage *inner = g_mime_parser_construct_message(parser, NULL);
+	GMimeMessagePart *part;
+
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (inner == NULL)
+		return NULL;
+	/* Sent 7-bit, as the rest of the message (see draft_build). */
+	encode_headers_7bit(GMIME_OBJECT(inner));
+	g_mime_message_foreach(inner, encode_leaf_7bit, NULL);
+	part = g_mime_message_part_new_with_message("rfc822", inner);
+	g_object_unref(inner);
+	g_mime_object_set_disposition(GMIME_OBJECT(part),
+	    GMIME_DISPOSITION_INLINE);
+	if (name != NULL && *name != '\0')
+		g_mime_object_set_content_disposition_parameter(GMIME_OBJECT(
+								    part),
+		    "filename", name);
+	return GMIME_OBJECT(part);
+}
+
+/* A part for one attachment: its bytes in base64, so they come back whole
+ * (a message/rfc822 one: the message, see message_attachment()). */
+static GMimeObject *
 attachment_part(const struct draft_attachment *a, GError **err)
 {
 	g_autofree char *data = NULL;
@@ -531,6 +598,14 @@ attachment_part(const struct draft_attachment *a, GError **err)
 	base = g_path_get_basename(a->path);
 	name = a->name != NULL && *a->name != '\0' ? a->name : base;
 	type = attachment_type(a, name, (const guchar *)data, len);
+	if (g_ascii_strcasecmp(type, "message/rfc822") == 0) {
+		GMimeObject *m = message_attachment(data, len, name);
+
+		if (m != NULL)
+			return m;
+		g_free(type); /* not a message after all: plain bytes */
+		type = g_strdup("application/octet-stream");
+	}
 	slash = strchr(type, '/');
 	*slash = '\0';
 	part = g_mime_part_new_with_type(type, slash + 1);
@@ -563,7 +638,7 @@ attachment_part(const struct draft_attachment *a, GError **err)
 	g_mime_part_set_content(part, wrapper);
 	g_object_unref(wrapper);
 	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
-	return part;
+	return GMIME_OBJECT(part);
 }
 
 /* Add the addresses of text (already checked) to the message's field. */
@@ -664,12 +739,12 @@ draft_build(struct draft *d, bool for_draft, GError **err)
 		g_object_unref(body);
 		body = GMIME_OBJECT(mixed);
 		for (guint i = 0; i < d->attachments->len; i++) {
-			GMimePart *part =
+			GMimeObject *part =
 			    attachment_part(d->attachments->pdata[i], err);
 
 			if (part == NULL)
 				goto out;
-			g_mime_multipart_add(mixed, GMIME_OBJECT(part));
+			g_mime_multipart_add(mixed, part);
 			g_object_unref(part);
 		}
 	}

@@ -243,6 +243,12 @@ tmux_send ui y
 tap_check "the attached forward is sent" tmux_wait_for ui 'Mail sent' 20
 sent=$(last_sent)
 tap_like "$sent" '^Content-Type: message/rfc822' "a message/rfc822 part"
+if printf '%s\n' "$sent" | grep -A3 '^Content-Type: message/rfc822' |
+	grep -qi '^Content-Transfer-Encoding: base64'; then
+	tap_fail "the message/rfc822 part is not in base64 (RFC 2046)" "$sent"
+else
+	tap_ok "the message/rfc822 part is not in base64 (RFC 2046)"
+fi
 attached=$(printf '%s\n' "$sent" | python3 -c '
 import base64, email, sys
 m = email.message_from_string(sys.stdin.read())

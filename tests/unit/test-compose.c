@@ -234,6 +234,53 @@ test_attachment(void)
 	g_rmdir(dir);
 }
 
+/* A forwarded message (message/rfc822) goes as a message, never in
+ * base64 (RFC 2046 5.2.1), its 8-bit text encoded inside it. */
+static void
+test_message_attachment(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("skua-compose-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "fwd.eml", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) b = NULL;
+	g_autofree char *s = NULL;
+	const char *orig = "From: Zoë <z@example.net>\n"
+			   "Subject: the plan\n"
+			   "Message-ID: <plan@example.net>\n"
+			   "Content-Type: text/plain; charset=utf-8\n"
+			   "Content-Transfer-Encoding: 8bit\n"
+			   "\n"
+			   "Grüße aus Köln\n";
+	struct draft *d = draft_new();
+	struct draft_attachment *a;
+	const char *ct;
+
+	g_assert_true(g_file_set_contents(file, orig, -1, NULL));
+	d->from = g_strdup("a@example.org");
+	d->to = g_strdup("b@example.org");
+	d->subject = g_strdup("Fwd: the plan");
+	d->body = g_strdup("see below\n");
+	d->attachments = g_ptr_array_new();
+	a = draft_attachment_new(file);
+	a->content_type = g_strdup("message/rfc822");
+	g_ptr_array_add(d->attachments, a);
+	b = draft_build(d, false, &error);
+	g_assert_no_error(error);
+	assert_7bit_crlf(b);
+	s = bytes_str(b);
+	ct = strstr(s, "Content-Type: message/rfc822");
+	g_assert_nonnull(ct);
+	/* The part's own header has no base64 encoding, and the original's
+	 * header fields are readable right after it. */
+	g_assert_null(g_strstr_len(ct, strstr(ct, "\r\n\r\n") - ct,
+	    "Content-Transfer-Encoding: base64"));
+	g_assert_nonnull(strstr(ct, "Message-ID: <plan@example.net>"));
+	g_assert_nonnull(strstr(ct, "Subject: the plan"));
+	draft_free(d);
+	g_unlink(file);
+	g_rmdir(dir);
+}
+
 static void
 test_missing_attachment(void)
 {
@@ -454,6 +501,7 @@ main(int argc, char **argv)
 	g_test_add_func("/compose/no-bcc", test_no_bcc);
 	g_test_add_func("/compose/long-lines", test_long_lines);
 	g_test_add_func("/compose/attachment", test_attachment);
+	g_test_add_func("/compose/message-attachment", test_message_attachment);
 	g_test_add_func("/compose/missing-attachment", test_missing_attachment);
 	g_test_add_func("/compose/flowed", test_flowed);
 	g_test_add_func("/compose/addresses", test_addresses);
