@@ -36,6 +36,7 @@ account_free(struct account *acc)
 	worker_free(acc->worker);
 	worker_free(acc->pop_worker);
 	worker_free(acc->send_worker);
+	g_free(acc->send_key);
 	worker_free(acc->copy_worker);
 	if (acc->folders != NULL)
 		g_ptr_array_unref(acc->folders);

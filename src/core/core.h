@@ -88,6 +88,9 @@ struct account {
 	struct worker *send_worker;
 	struct worker *copy_worker;
 	uint64_t send_id; /* the submission under way (core_send_cancel) */
+	/* SHA-256 of the options send_worker was made with (send.c): a
+	 * :set of smtp_url, sendmail or a password source makes a new one. */
+	char *send_key;
 	/* IMAP: the folder counts asked for again on a timer (core/live.c). */
 	int64_t stats_at;   /* monotonic µs of the last answer; 0: none */
 	int64_t stats_soon; /* ask before the interval, at this time; 0 */

@@ -707,9 +707,54 @@ out:
 	return be;
 }
 
+/*
+ * What the send driver is made from, hashed (never a password kept in
+ * clear): a different key means the options changed since (":set
+ * smtp_url ...", a password typed at the prompt).
+ */
+static char *
+send_key(const struct account *acc)
+{
+	static const char *const strings[] = { "smtp_url", "sendmail",
+		"smtp_user", "password", "password_command", "tls_ca_file",
+		"tls_fingerprint" };
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autofree char *rest = g_strdup_printf("starttls=%d verify=%d "
+						"timeout=%ld\n",
+	    opt_bool(acc->opts, "starttls"), opt_bool(acc->opts, "tls_verify"),
+	    opt_number(acc->opts, "connect_timeout"));
+	char *key;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
+		const char *v = opt_string(acc->opts, strings[i]);
+
+		g_checksum_update(sum, (const guchar *)strings[i], -1);
+		g_checksum_update(sum, (const guchar *)(v != NULL ? "=" : "-"),
+		    1);
+		if (v != NULL)
+			g_checksum_update(sum, (const guchar *)v, -1);
+		g_checksum_update(sum, (const guchar *)"\n", 1);
+	}
+	g_checksum_update(sum, (const guchar *)rest, -1);
+	if (acc->password != NULL)
+		g_checksum_update(sum, (const guchar *)acc->password, -1);
+	if (acc->accepted_fingerprint != NULL)
+		g_checksum_update(sum,
+		    (const guchar *)acc->accepted_fingerprint, -1);
+	key = g_strdup(g_checksum_get_string(sum));
+	g_checksum_free(sum);
+	return key;
+}
+
 static struct worker *
 send_worker(struct core *core, struct account *acc, GError **err)
 {
+	g_autofree char *key = send_key(acc);
+
+	/* Options changed since it was made, and nothing is under way. */
+	if (acc->send_worker != NULL && acc->send_id == 0 &&
+	    g_strcmp0(key, acc->send_key) != 0)
+		g_clear_pointer(&acc->send_worker, worker_free);
 	if (acc->send_worker == NULL) {
 		struct backend *be = send_driver(acc, err);
 		g_autofree char *name = NULL;
@@ -718,6 +763,8 @@ send_worker(struct core *core, struct account *acc, GError **err)
 			return NULL;
 		name = g_strdup_printf("%s (send)", acc->name);
 		acc->send_worker = worker_new(name, be, core->rq);
+		g_free(acc->send_key);
+		acc->send_key = g_steal_pointer(&key);
 	}
 	return acc->send_worker;
 }

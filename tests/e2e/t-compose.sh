@@ -484,6 +484,51 @@ tap_check "n answers the sender" \
 tmux_send ui C-g
 tmux_send ui i
 
+# A :set of smtp_url applies to the next send (a closed port: it fails
+# and says so), and setting it back sends again.
+# m, answering no if it offers a postponed message first.
+new_message() {
+	tmux_send ui m
+	if tmux_wait_for ui 'Recall postponed message|^To: *$' 10 >/dev/null &&
+		tmux_capture ui | grep -q 'Recall postponed message'; then
+		tmux_send ui n
+	fi
+	tmux_wait_for ui '^To: *$' 10 || true
+}
+closed=$(python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()')
+tmux_send ui :
+tmux_send_text ui "set smtp_url = \"smtps://alice@127.0.0.1:$closed\""
+tmux_send ui Enter
+editor_does 'printf "Where to?\n" >"$1"'
+new_message
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: *$' 10 || true
+tmux_send_text ui "set smtp_url"
+tmux_send ui Enter
+tmux_wait_for ui ' Subject: set smtp_url' 10 || true
+tmux_send ui y
+tap_check "a :set smtp_url is used by the next send" \
+	tmux_wait_for ui "Sending failed; the message is kept in .*127\.0\.0\.1:$closed" 30
+tmux_send ui :
+tmux_send_text ui "set smtp_url = \"smtps://alice@127.0.0.1:$PORT_SUBMISSIONS\""
+tmux_send ui Enter
+editor_does 'printf "Here.\n" >"$1"'
+new_message
+tmux_send_text ui "bob@example.net"
+tmux_send ui Enter
+tmux_wait_for ui '^Subject: *$' 10 || true
+tmux_send_text ui "set back"
+tmux_send ui Enter
+tmux_wait_for ui ' Subject: set back' 10 || true
+tmux_send ui y
+tap_check "and setting it back sends again" tmux_wait_for ui 'Mail sent' 30
+
 tmux_send ui q
 tap_is "$(tmux_wait_exit ui 10)" 0 "q quits"
 tap_is "$(find "$E2E_TMP/tmp" -mindepth 1 | head -3)" "" \
