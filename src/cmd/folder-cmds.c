@@ -8,6 +8,7 @@
 #include "cmd/folder-cmds.h"
 #include "core/core.h"
 #include "core/folder-manage.h"
+#include "core/folder.h"
 #include "ui/ui.h"
 
 /* The folder a prompt or a question is about, copied when it opens. */
@@ -65,6 +66,23 @@ selected_folder(struct core *core)
 	t->shown = g_strdup(fi->name);
 	t->total = fi->total;
 	return t;
+}
+
+/*
+ * Whether t is the folder open in the index; then a message says so. The
+ * index would go on showing a folder that has gone or has another name:
+ * mutt's users leave it first, and so do skua's.
+ */
+static bool
+is_open(const struct target *t, const char *what)
+{
+	const struct folder *f = t->core->folder;
+
+	if (f == NULL || f->acc != t->acc || strcmp(f->name, t->server_name) != 0)
+		return false;
+	ui_error("%s is the open folder: open another one before you %s it",
+	    t->shown, what);
+	return true;
 }
 
 /* A name as typed: not empty, no control characters; else a message. */
@@ -133,6 +151,10 @@ cmd_rename_mailbox(struct core *core)
 
 	if (t == NULL)
 		return;
+	if (is_open(t, "rename")) {
+		target_free(t);
+		return;
+	}
 	prompt = g_strdup_printf("Rename folder %s to: ", t->shown);
 	ui_prompt(prompt, t->shown, rename_cb, t);
 }
@@ -168,6 +190,10 @@ cmd_delete_mailbox(struct core *core)
 
 	if (t == NULL)
 		return;
+	if (is_open(t, "delete")) {
+		target_free(t);
+		return;
+	}
 	if (t->total > 0)
 		question =
 		    g_strdup_printf("Delete folder %s and its %" G_GINT64_FORMAT

@@ -147,6 +147,15 @@ tmux_send im y
 tap_check "y: Work is deleted on the server" wait_listed Work no
 tap_check "and its subscription too" wait_listed -s Work no
 tap_check "the list drops it" tmux_wait_gone im '^ +0  Work$' 10
+# The open folder (INBOX) is neither deleted nor renamed under the index.
+pick im 'INBOX$'
+tmux_send im d
+tap_check "d on the open folder says to leave it first" \
+	tmux_wait_for im 'INBOX is the open folder: open another one before you delete it' 10
+tmux_send im r
+tap_check "and so does r" \
+	tmux_wait_for im 'INBOX is the open folder: open another one before you rename it' 10
+tap_check "the INBOX is still there" wait_listed INBOX yes
 tmux_send im q q
 tap_is "$(tmux_wait_exit im 10)" 0 "q q quits"
 
