@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "backend/common/server-conf.h"
 #include "backend/types.h"
 #include "net/conn.h"
 #include "send/smtp.h"
@@ -22,12 +23,7 @@
 #include "util/log.h"
 
 struct smtp {
-	char *account, *host, *user, *password, *ca_file, *fingerprint;
-	char *password_command, *accepted, *pin_file;
-	unsigned port;
-	enum tls_mode tls;
-	bool verify;
-	int timeout;
+	struct server_conf srv; /* copies of the connection parameters */
 
 	mailsmtp *session; /* NULL between submissions */
 	char response[201];
@@ -84,17 +80,17 @@ check(struct smtp *d, int r, const char *what, GError **err)
 		if (!net_io_check(d->cancel, &why)) {
 			g_set_error(err, why->domain, why->code,
 			    "%s: connection to %s lost during %s (%s)",
-			    d->account, d->host, what, why->message);
+			    d->srv.account, d->srv.host, what, why->message);
 			g_error_free(why);
 		} else
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-			    "%s: connection to %s lost during %s", d->account,
-			    d->host, what);
+			    "%s: connection to %s lost during %s",
+			    d->srv.account, d->srv.host, what);
 		disconnect(d);
 		return false;
 	}
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
-	    "%s: %s refused by %s: %s", d->account, what, d->host,
+	    "%s: %s refused by %s: %s", d->srv.account, what, d->srv.host,
 	    server_text(d));
 	return false;
 }
@@ -160,8 +156,8 @@ auth_failed(struct smtp *d, int code, const char *mech, GError **err)
 	if (code < 0)
 		return check(d, MAILSMTP_ERROR_STREAM, mech, err);
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-	    "%s: login as '%s' refused by %s (%s): %s", d->account, d->user,
-	    d->host, mech, d->response);
+	    "%s: login as '%s' refused by %s (%s): %s", d->srv.account,
+	    d->srv.user, d->srv.host, mech, d->response);
 	return false;
 }
 
@@ -169,16 +165,16 @@ auth_failed(struct smtp *d, int code, const char *mech, GError **err)
 static bool
 auth_plain(struct smtp *d, GError **err)
 {
-	size_t ulen = strlen(d->user), plen = strlen(d->password);
+	size_t ulen = strlen(d->srv.user), plen = strlen(d->srv.password);
 	size_t n = ulen + plen + 2;
 	char *raw = g_malloc(n);
 	char *b64;
 	int code;
 
 	raw[0] = '\0';
-	memcpy(raw + 1, d->user, ulen);
+	memcpy(raw + 1, d->srv.user, ulen);
 	raw[1 + ulen] = '\0';
-	memcpy(raw + 2 + ulen, d->password, plen);
+	memcpy(raw + 2 + ulen, d->srv.password, plen);
 	b64 = b64_secret(raw, n);
 	explicit_bzero(raw, n);
 	g_free(raw);
@@ -199,12 +195,12 @@ auth_login(struct smtp *d, GError **err)
 
 	if (code != 334)
 		return auth_failed(d, code, "AUTH LOGIN", err);
-	b64 = b64_secret(d->user, strlen(d->user));
+	b64 = b64_secret(d->srv.user, strlen(d->srv.user));
 	code = secret_command(d, g_strdup_printf("%s\r\n", b64));
 	g_free(b64);
 	if (code != 334)
 		return auth_failed(d, code, "AUTH LOGIN", err);
-	b64 = b64_secret(d->password, strlen(d->password));
+	b64 = b64_secret(d->srv.password, strlen(d->srv.password));
 	code = secret_command(d, g_strdup_printf("%s\r\n", b64));
 	explicit_bzero(b64, strlen(b64));
 	g_free(b64);
@@ -223,25 +219,25 @@ is_loopback(const char *host)
 static bool
 login(struct smtp *d, GError **err)
 {
-	if (d->user == NULL)
+	if (d->srv.user == NULL)
 		return true; /* no user: the server relays for us, or says no */
-	if (d->password == NULL && d->password_command != NULL) {
-		d->password = backend_password_command(d->account,
-		    d->password_command, err);
-		if (d->password == NULL)
+	if (d->srv.password == NULL && d->srv.password_command != NULL) {
+		d->srv.password = backend_password_command(d->srv.account,
+		    d->srv.password_command, err);
+		if (d->srv.password == NULL)
 			return false;
 	}
-	if (d->password == NULL) {
+	if (d->srv.password == NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
 		    "%s: no password to log in to %s with (set password or "
 		    "password_command)",
-		    d->account, d->host);
+		    d->srv.account, d->srv.host);
 		return false;
 	}
-	if (d->tls == TLS_NONE && !is_loopback(d->host)) {
+	if (d->srv.tls == TLS_NONE && !is_loopback(d->srv.host)) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
 		    "%s: refusing to send a password to %s without TLS",
-		    d->account, d->host);
+		    d->srv.account, d->srv.host);
 		return false;
 	}
 	if (d->session->auth & MAILSMTP_AUTH_PLAIN)
@@ -249,8 +245,8 @@ login(struct smtp *d, GError **err)
 	if (d->session->auth & MAILSMTP_AUTH_LOGIN)
 		return auth_login(d, err);
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-	    "%s: %s offers neither AUTH PLAIN nor AUTH LOGIN", d->account,
-	    d->host);
+	    "%s: %s offers neither AUTH PLAIN nor AUTH LOGIN", d->srv.account,
+	    d->srv.host);
 	return false;
 }
 
@@ -264,23 +260,17 @@ ehlo(struct smtp *d)
 static bool
 smtp_connect(struct smtp *d, GError **err)
 {
-	struct net_tls_opts tls = {
-		.ca_file = d->ca_file,
-		.fingerprint = d->fingerprint,
-		.accepted = d->accepted,
-		.pin_file = d->pin_file,
-		.verify = d->verify,
-	};
+	struct net_tls_opts tls = server_conf_tls(&d->srv);
 	struct net_peer peer;
 	mailstream *s;
 	int r;
 
 	disconnect(d);
 	net_cancel_reset(d->cancel);
-	s = net_connect(d->host, d->port, d->tls == TLS_IMPLICIT, &tls,
-	    d->timeout, d->cancel, &peer, err);
+	s = net_connect(d->srv.host, d->srv.port, d->srv.tls == TLS_IMPLICIT,
+	    &tls, d->srv.timeout, d->cancel, &peer, err);
 	if (s == NULL) {
-		g_prefix_error(err, "%s: ", d->account);
+		g_prefix_error(err, "%s: ", d->srv.account);
 		return false;
 	}
 	d->session = mailsmtp_new(0, NULL);
@@ -290,8 +280,9 @@ smtp_connect(struct smtp *d, GError **err)
 			check(d, r, "the greeting", err);
 		else
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-			    "%s: %s:%u does not accept mail: %s", d->account,
-			    d->host, d->port, server_text(d));
+			    "%s: %s:%u does not accept mail: %s",
+			    d->srv.account, d->srv.host, d->srv.port,
+			    server_text(d));
 		goto fail;
 	}
 	r = ehlo(d);
@@ -299,12 +290,12 @@ smtp_connect(struct smtp *d, GError **err)
 		check(d, r, "EHLO", err);
 		goto fail;
 	}
-	if (d->tls == TLS_STARTTLS) {
+	if (d->srv.tls == TLS_STARTTLS) {
 		if (!(d->session->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
 			    "%s: %s does not offer STARTTLS; refusing to send "
 			    "without TLS (use smtps:// or set starttls=no)",
-			    d->account, d->host);
+			    d->srv.account, d->srv.host);
 			goto fail;
 		}
 		r = mailesmtp_starttls(d->session);
@@ -316,13 +307,13 @@ smtp_connect(struct smtp *d, GError **err)
 				    SKUA_ERROR_PROTOCOL,
 				    "%s: %s sent data after its STARTTLS reply "
 				    "(possible injection); refused",
-				    d->account, d->host);
+				    d->srv.account, d->srv.host);
 			else
 				check(d, r, "STARTTLS", err);
 			goto fail;
 		}
-		if (!net_starttls(d->session->stream, d->host, &tls, d->timeout,
-			d->cancel, &peer, err))
+		if (!net_starttls(d->session->stream, d->srv.host, &tls,
+			d->srv.timeout, d->cancel, &peer, err))
 			goto fail;
 		/* What the server said before TLS may have been forged. */
 		r = ehlo(d);
@@ -333,7 +324,8 @@ smtp_connect(struct smtp *d, GError **err)
 	}
 	if (!login(d, err))
 		goto fail;
-	log_info("%s: connected to %s:%u (SMTP)", d->account, d->host, d->port);
+	log_info("%s: connected to %s:%u (SMTP)", d->srv.account, d->srv.host,
+	    d->srv.port);
 	return true;
 fail:
 	disconnect(d);
@@ -353,7 +345,7 @@ smtp_submit(struct backend *be, const struct request *req,
 	if (req->path == NULL || req->sender == NULL ||
 	    req->recipients == NULL || req->recipients->len == 0) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_USAGE,
-		    "%s: nothing to send", d->account);
+		    "%s: nothing to send", d->srv.account);
 		return false;
 	}
 	if (!g_file_get_contents(req->path, &data, &len, err))
@@ -387,9 +379,9 @@ smtp_submit(struct backend *be, const struct request *req,
 		check(d, r, "the message", err);
 		goto fail;
 	}
-	log_info("%s: sent %zu bytes to %u recipient%s via %s: %s", d->account,
-	    (size_t)len, req->recipients->len,
-	    req->recipients->len == 1 ? "" : "s", d->host, server_text(d));
+	log_info("%s: sent %zu bytes to %u recipient%s via %s: %s",
+	    d->srv.account, (size_t)len, req->recipients->len,
+	    req->recipients->len == 1 ? "" : "s", d->srv.host, server_text(d));
 	mailsmtp_quit(d->session);
 	disconnect(d);
 	return true;
@@ -405,17 +397,7 @@ smtp_free(struct backend *be)
 
 	disconnect(d);
 	net_cancel_free(d->cancel);
-	g_free(d->account);
-	g_free(d->host);
-	g_free(d->user);
-	if (d->password != NULL)
-		explicit_bzero(d->password, strlen(d->password));
-	g_free(d->password);
-	g_free(d->ca_file);
-	g_free(d->fingerprint);
-	g_free(d->password_command);
-	g_free(d->accepted);
-	g_free(d->pin_file);
+	server_conf_clear(&d->srv);
 	g_free(d);
 	g_free(be);
 }
@@ -441,19 +423,7 @@ smtp_backend_new(const struct backend_params *p)
 	struct backend *be = g_new0(struct backend, 1);
 	struct smtp *d = g_new0(struct smtp, 1);
 
-	d->account = g_strdup(p->account);
-	d->host = g_strdup(p->host);
-	d->port = p->port;
-	d->tls = p->tls;
-	d->user = g_strdup(p->user);
-	d->password = g_strdup(p->password);
-	d->password_command = g_strdup(p->password_command);
-	d->ca_file = g_strdup(p->ca_file);
-	d->fingerprint = g_strdup(p->fingerprint);
-	d->accepted = g_strdup(p->accepted);
-	d->pin_file = g_strdup(p->pin_file);
-	d->verify = p->verify;
-	d->timeout = p->timeout;
+	server_conf_init(&d->srv, p);
 	d->cancel = net_cancel_new();
 	be->ops = &smtp_ops;
 	be->data = d;

@@ -21,6 +21,7 @@
 
 #include "backend/backend.h"
 #include "backend/common/index-fields.h"
+#include "backend/common/server-conf.h"
 #include "backend/imap/imap-auth.h"
 #include "backend/imap/imap-esearch.h"
 #include "backend/imap/imap-search.h"
@@ -50,15 +51,9 @@ static int idle_period = IDLE_PERIOD_DEFAULT;
 #define IDLE_GRACE_MS 20
 
 struct imap {
-	/* Copies of the connection parameters. */
-	char *account, *host, *user, *password, *ca_file, *fingerprint;
-	char *password_command, *accepted, *pin_file;
+	struct server_conf srv;	 /* copies of the connection parameters */
 	char *mailcap_path;	 /* NULL: the built-in HTML converter only */
 	char *alternative_order; /* type patterns, best first */
-	unsigned port;
-	enum tls_mode tls;
-	bool verify;
-	int timeout;
 
 	mailimap *session;	/* NULL while disconnected */
 	char *selected;		/* server name of the selected folder */
@@ -133,12 +128,12 @@ check(struct imap *d, int r, const char *what, GError **err)
 		if (r == MAILIMAP_ERROR_STREAM &&
 		    !net_io_check(d->cancel, &why)) {
 			g_propagate_prefixed_error(err, why,
-			    "%s: %s: ", d->account, what);
+			    "%s: %s: ", d->srv.account, what);
 		} else {
 			g_clear_error(&why);
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-			    "%s: connection to %s lost during %s%s", d->account,
-			    d->host, what,
+			    "%s: connection to %s lost during %s%s",
+			    d->srv.account, d->srv.host, what,
 			    r == MAILIMAP_ERROR_PARSE ? " (unreadable reply)"
 						      : "");
 		}
@@ -166,9 +161,9 @@ capability(struct imap *d)
 static bool
 run_password_command(struct imap *d, GError **err)
 {
-	d->password =
-	    backend_password_command(d->account, d->password_command, err);
-	return d->password != NULL;
+	d->srv.password = backend_password_command(d->srv.account,
+	    d->srv.password_command, err);
+	return d->srv.password != NULL;
 }
 
 /*
@@ -245,7 +240,7 @@ send_text(struct imap *d, const char *text, bool private_data)
 static int
 authenticate_plain(struct imap *d)
 {
-	char *msg = imap_sasl_plain(d->user, d->password);
+	char *msg = imap_sasl_plain(d->srv.user, d->srv.password);
 	bool ir = mailimap_has_extension(d->session, "SASL-IR") != 0;
 	struct mailimap_response *response = NULL;
 	const char *line;
@@ -256,7 +251,7 @@ authenticate_plain(struct imap *d)
 	r = mailimap_send_current_tag(d->session);
 	if (r != MAILIMAP_NO_ERROR)
 		goto out;
-	log_debug("%s: AUTHENTICATE PLAIN%s", d->account,
+	log_debug("%s: AUTHENTICATE PLAIN%s", d->srv.account,
 	    ir ? " with an initial response (SASL-IR)" : "");
 	if (!send_text(d, ir ? "AUTHENTICATE PLAIN " : "AUTHENTICATE PLAIN\r\n",
 		false)) {
@@ -322,18 +317,19 @@ login(struct imap *d, GError **err)
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
 		    "%s: %s allows no login skua can do (LOGINDISABLED and "
 		    "no AUTH=PLAIN)",
-		    d->account, d->host);
+		    d->srv.account, d->srv.host);
 		return false;
 	}
-	if (d->password == NULL && d->password_command != NULL &&
+	if (d->srv.password == NULL && d->srv.password_command != NULL &&
 	    !run_password_command(d, err))
 		return false;
 
-	if (d->user == NULL || d->password == NULL) {
+	if (d->srv.user == NULL || d->srv.password == NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
 		    "%s: no %s to log in with (set password or "
 		    "password_command)",
-		    d->account, d->user == NULL ? "user name" : "password");
+		    d->srv.account,
+		    d->srv.user == NULL ? "user name" : "password");
 		return false;
 	}
 	if (mech == IMAP_AUTH_PLAIN) {
@@ -341,13 +337,13 @@ login(struct imap *d, GError **err)
 		r = authenticate_plain(d);
 	} else {
 		what = "LOGIN";
-		r = mailimap_login(d->session, d->user, d->password);
+		r = mailimap_login(d->session, d->srv.user, d->srv.password);
 	}
 	if (r == MAILIMAP_ERROR_LOGIN ||
 	    (r == MAILIMAP_ERROR_PROTOCOL && mech == IMAP_AUTH_LOGIN)) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-		    "%s: login as '%s' refused: %s", d->account, d->user,
-		    server_text(d));
+		    "%s: login as '%s' refused: %s", d->srv.account,
+		    d->srv.user, server_text(d));
 		return false;
 	}
 	return check(d, r, what, err);
@@ -376,13 +372,7 @@ imap_connect(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
 {
 	struct imap *d = imap_of(be);
-	struct net_tls_opts tls = {
-		.ca_file = d->ca_file,
-		.fingerprint = d->fingerprint,
-		.accepted = d->accepted,
-		.pin_file = d->pin_file,
-		.verify = d->verify,
-	};
+	struct net_tls_opts tls = server_conf_tls(&d->srv);
 	struct net_peer peer;
 	GError *error = NULL;
 	mailstream *s;
@@ -390,8 +380,8 @@ imap_connect(struct backend *be, const struct request *req,
 
 	disconnect(d);
 	net_cancel_reset(d->cancel);
-	s = net_connect(d->host, d->port, d->tls == TLS_IMPLICIT, &tls,
-	    d->timeout, d->cancel, &peer, &error);
+	s = net_connect(d->srv.host, d->srv.port, d->srv.tls == TLS_IMPLICIT,
+	    &tls, d->srv.timeout, d->cancel, &peer, &error);
 	if (s == NULL) {
 		note_untrusted(sink, &peer, error);
 		g_propagate_error(err, error);
@@ -401,24 +391,25 @@ imap_connect(struct backend *be, const struct request *req,
 	if (log_enabled(LOG_TRACE))
 		mailimap_set_logger(d->session, trace_cb, d);
 	r = mailimap_connect(d->session, s);
-	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED && d->tls == TLS_STARTTLS) {
+	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    d->srv.tls == TLS_STARTTLS) {
 		/* PREAUTH before TLS: nothing would ever be encrypted. */
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
 		    "%s: the server logged us in before STARTTLS (PREAUTH); "
 		    "refusing an unencrypted session",
-		    d->account);
+		    d->srv.account);
 		disconnect(d);
 		return false;
 	}
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-		    "%s: no IMAP greeting from %s:%u", d->account, d->host,
-		    d->port);
+		    "%s: no IMAP greeting from %s:%u", d->srv.account,
+		    d->srv.host, d->srv.port);
 		disconnect(d);
 		return false;
 	}
-	if (d->tls == TLS_STARTTLS) {
+	if (d->srv.tls == TLS_STARTTLS) {
 		r = capability(d);
 		if (!check(d, r, "CAPABILITY", err))
 			goto fail;
@@ -426,22 +417,23 @@ imap_connect(struct backend *be, const struct request *req,
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
 			    "%s: %s does not offer STARTTLS; refusing to log "
 			    "in without TLS (use imaps:// or set starttls=no)",
-			    d->account, d->host);
+			    d->srv.account, d->srv.host);
 			goto fail;
 		}
 		r = mailimap_starttls(d->session);
 		if (!check(d, r, "STARTTLS", err))
 			goto fail;
-		if (!net_starttls(d->session->imap_stream, d->host, &tls,
-			d->timeout, d->cancel, &peer, &error)) {
+		if (!net_starttls(d->session->imap_stream, d->srv.host, &tls,
+			d->srv.timeout, d->cancel, &peer, &error)) {
 			note_untrusted(sink, &peer, error);
 			g_propagate_error(err, error);
 			goto fail;
 		}
 	}
-	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED || d->tls == TLS_STARTTLS) {
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED ||
+	    d->srv.tls == TLS_STARTTLS) {
 		/* What the server said before TLS may have been forged. */
-		if (d->tls == TLS_STARTTLS || !have_capabilities(d)) {
+		if (d->srv.tls == TLS_STARTTLS || !have_capabilities(d)) {
 			r = capability(d);
 			if (!check(d, r, "CAPABILITY", err))
 				goto fail;
@@ -452,7 +444,8 @@ imap_connect(struct backend *be, const struct request *req,
 	r = capability(d);
 	if (!check(d, r, "CAPABILITY", err))
 		goto fail;
-	log_info("%s: logged in to %s:%u", d->account, d->host, d->port);
+	log_info("%s: logged in to %s:%u", d->srv.account, d->srv.host,
+	    d->srv.port);
 	return true;
 fail:
 	disconnect(d);
@@ -881,13 +874,13 @@ uid_sort(struct imap *d, const struct request *req, struct folder_state *fs,
 	clist *result = NULL;
 	int r;
 
-	log_info("%s: UID SORT (%s%s) UTF-8 ALL", d->account,
+	log_info("%s: UID SORT (%s%s) UTF-8 ALL", d->srv.account,
 	    req->reverse ? "REVERSE " : "", sort_key_imap_name(req->sort));
 	r = mailimap_uid_sort(d->session, "UTF-8", key, all, &result);
 	mailimap_sort_key_free(key);
 	mailimap_search_key_free(all);
 	if (r == MAILIMAP_ERROR_EXTENSION) {
-		log_info("%s: UID SORT refused: %s", d->account,
+		log_info("%s: UID SORT refused: %s", d->srv.account,
 		    server_text(d));
 		return false;
 	}
@@ -912,7 +905,7 @@ uid_thread(struct imap *d, struct folder_state *fs, GError **err)
 	GString *data = NULL;
 	int r;
 
-	log_info("%s: UID THREAD REFERENCES UTF-8 ALL", d->account);
+	log_info("%s: UID THREAD REFERENCES UTF-8 ALL", d->srv.account);
 	r = mailimap_custom_command(d->session,
 	    "UID THREAD REFERENCES UTF-8 ALL");
 	if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
@@ -920,7 +913,7 @@ uid_thread(struct imap *d, struct folder_state *fs, GError **err)
 		return check(d, r, "UID THREAD", err);
 	data = take_ext_data(d, &thread_ext);
 	if (r != MAILIMAP_NO_ERROR || data == NULL) {
-		log_info("%s: UID THREAD refused: %s", d->account,
+		log_info("%s: UID THREAD refused: %s", d->srv.account,
 		    r != MAILIMAP_NO_ERROR ? server_text(d) : "no THREAD data");
 		if (data != NULL)
 			g_string_free(data, TRUE);
@@ -929,7 +922,7 @@ uid_thread(struct imap *d, struct folder_state *fs, GError **err)
 	fs->threads = imap_thread_parse(data->str, data->len, &why);
 	g_string_free(data, TRUE);
 	if (fs->threads == NULL) {
-		log_info("%s: unreadable THREAD reply: %s", d->account,
+		log_info("%s: unreadable THREAD reply: %s", d->srv.account,
 		    why->message);
 		return false;
 	}
@@ -963,7 +956,7 @@ uid_esearch(struct imap *d, struct folder_state *fs, GError **err)
 		return check(d, r, "UID SEARCH", err) ? 0 : -1;
 	data = take_ext_data(d, &esearch_ext);
 	if (r != MAILIMAP_NO_ERROR) {
-		log_info("%s: UID SEARCH RETURN refused: %s", d->account,
+		log_info("%s: UID SEARCH RETURN refused: %s", d->srv.account,
 		    server_text(d));
 	} else if (data == NULL) {
 		/* No ESEARCH line: no message matched (RFC 4731 allows it). */
@@ -972,7 +965,7 @@ uid_esearch(struct imap *d, struct folder_state *fs, GError **err)
 		g_string_free(data, TRUE);
 		return 1;
 	} else {
-		log_info("%s: unreadable ESEARCH reply: %s", d->account,
+		log_info("%s: unreadable ESEARCH reply: %s", d->srv.account,
 		    why->message);
 	}
 	if (data != NULL)
@@ -1671,7 +1664,7 @@ render_html_mailcap(const struct imap *d, const char *data, size_t len,
 		mailcap_temp_remove(path);
 	}
 	if (out == NULL) {
-		log_warn("%s: HTML through mailcap: %s", d->account,
+		log_warn("%s: HTML through mailcap: %s", d->srv.account,
 		    error->message);
 		goto out;
 	}
@@ -2091,10 +2084,10 @@ imap_expunge(struct backend *be, const struct request *req,
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
 			    "%s: the server cannot purge single messages "
 			    "(no UIDPLUS)",
-			    d->account);
+			    d->srv.account);
 			return false;
 		}
-		log_info("%s: no UIDPLUS: plain EXPUNGE of %s", d->account,
+		log_info("%s: no UIDPLUS: plain EXPUNGE of %s", d->srv.account,
 		    req->folder);
 		return check(d, mailimap_expunge(d->session), "EXPUNGE", err);
 	}
@@ -2150,7 +2143,7 @@ imap_move(struct backend *be, const struct request *req,
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
 		    "%s: the server can neither move nor purge single "
 		    "messages (no MOVE, no UIDPLUS)",
-		    d->account);
+		    d->srv.account);
 		return false;
 	}
 	target = server_name(req->target);
@@ -2527,12 +2520,12 @@ watch_sync(struct imap *d, GError **err)
 				    removed->data, removed->len);
 				log_debug("%s: %s in step again: %u new, %u "
 					  "gone",
-				    d->account, d->seq_folder, added->len,
+				    d->srv.account, d->seq_folder, added->len,
 				    removed->len);
 			} else {
 				/* Every UID means another message now. */
 				log_warn("%s: UIDVALIDITY of %s changed",
-				    d->account, d->seq_folder);
+				    d->srv.account, d->seq_folder);
 				d->seq_uidvalidity = uidvalidity;
 				news_of(d)->reload = true;
 			}
@@ -2592,7 +2585,7 @@ news_flush(struct imap *d, struct reply_sink *sink)
 	if (d->news == NULL || folder_update_empty(d->news))
 		return;
 	d->news->uidvalidity = d->seq_uidvalidity;
-	log_debug("%s: %s: %u new, %u gone, %u flag changes%s", d->account,
+	log_debug("%s: %s: %u new, %u gone, %u flag changes%s", d->srv.account,
 	    d->news->folder, d->news->added->len, d->news->expunged->len,
 	    d->news->flags->len, d->news->reload ? ", reload" : "");
 	sink_update(sink, d->news);
@@ -2622,7 +2615,7 @@ wake_drain(struct imap *d)
 	uint64_t n;
 
 	if (read(d->wake_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		log_warn("%s: wake fd: %s", d->account, g_strerror(errno));
+		log_warn("%s: wake fd: %s", d->srv.account, g_strerror(errno));
 }
 
 /*
@@ -2646,7 +2639,7 @@ imap_idle(struct backend *be, const struct request *req,
 	 */
 	if (d->session == NULL && d->seq == NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-		    "%s: not connected", d->account);
+		    "%s: not connected", d->srv.account);
 		goto out;
 	}
 	if (!ensure_session(be, sink, err) ||
@@ -2679,7 +2672,7 @@ imap_idle(struct backend *be, const struct request *req,
 		/* Anything but a continuation (NO, BAD): NOOPs from now on. */
 		if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_ERROR_STREAM) {
 			log_info("%s: IDLE refused (%s): polling with NOOP",
-			    d->account, server_text(d));
+			    d->srv.account, server_text(d));
 			d->idle_refused = true;
 		}
 		if (!check(d, r, "IDLE", err))
@@ -2692,7 +2685,7 @@ imap_idle(struct backend *be, const struct request *req,
 			goto out;
 		if (ready == NET_READY_WAKE)
 			log_debug("%s: IDLE woken; DONE answered in %.1f ms",
-			    d->account,
+			    d->srv.account,
 			    (double)(g_get_monotonic_time() - t0) / 1000);
 	} else {
 		struct pollfd p = { .fd = d->wake_fd, .events = POLLIN };
@@ -2771,7 +2764,7 @@ mark_subscribed(struct imap *d, GPtrArray *folders, bool only, GError **err)
 			g_propagate_error(err, g_steal_pointer(&error));
 			return false;
 		}
-		log_msg(LOG_INFO, "%s: %s", d->account, error->message);
+		log_msg(LOG_INFO, "%s: %s", d->srv.account, error->message);
 		return true;
 	}
 	for (guint i = folders->len; i-- > 0;) {
@@ -2851,8 +2844,8 @@ imap_rename_folder(struct backend *be, const struct request *req,
 		g_hash_table_destroy(subscribed);
 	if (d->session == NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-		    "%s: connection to %s lost during LSUB", d->account,
-		    d->host);
+		    "%s: connection to %s lost during LSUB", d->srv.account,
+		    d->srv.host);
 		return false;
 	}
 	mailbox = imap_utf7_encode(req->target);
@@ -2952,7 +2945,7 @@ imap_search(struct backend *be, const struct request *req,
 	cmd = imap_search_command(req->search, esearch, literal_max, err);
 	if (cmd == NULL)
 		return false;
-	log_info("%s: %s", d->account, cmd);
+	log_info("%s: %s", d->srv.account, cmd);
 	r = mailimap_custom_command(d->session, cmd);
 	if (!check(d, r, "UID SEARCH", err))
 		return false;
@@ -2965,7 +2958,7 @@ imap_search(struct backend *be, const struct request *req,
 		if (!ok) {
 			g_array_unref(uids);
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
-			    "%s: unreadable ESEARCH reply: %s", d->account,
+			    "%s: unreadable ESEARCH reply: %s", d->srv.account,
 			    why->message);
 			return false;
 		}
@@ -3003,7 +2996,7 @@ imap_quota(struct backend *be, const struct request *req,
 		return false;
 	if (!mailimap_has_quota(d->session)) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
-		    "%s: the server has no QUOTA", d->account);
+		    "%s: the server has no QUOTA", d->srv.account);
 		return false;
 	}
 	for (const char *p = name; *p != '\0'; p++) {
@@ -3036,7 +3029,7 @@ imap_quota(struct backend *be, const struct request *req,
 	}
 	mailimap_quota_complete_data_free(q);
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
-	    "%s: no storage quota for this folder", d->account);
+	    "%s: no storage quota for this folder", d->srv.account);
 	return false;
 }
 
@@ -3060,17 +3053,7 @@ imap_free(struct backend *be)
 	if (d->seq != NULL)
 		g_array_unref(d->seq);
 	folder_update_free(d->news);
-	g_free(d->account);
-	g_free(d->host);
-	g_free(d->user);
-	if (d->password != NULL)
-		explicit_bzero(d->password, strlen(d->password));
-	g_free(d->password);
-	g_free(d->ca_file);
-	g_free(d->fingerprint);
-	g_free(d->password_command);
-	g_free(d->accepted);
-	g_free(d->pin_file);
+	server_conf_clear(&d->srv);
 	g_free(d->mailcap_path);
 	g_free(d->alternative_order);
 	g_free(d);
@@ -3110,21 +3093,11 @@ imap_backend_new(const struct backend_params *p)
 	struct backend *be = g_new0(struct backend, 1);
 	struct imap *d = g_new0(struct imap, 1);
 
-	d->account = g_strdup(p->account);
-	d->host = g_strdup(p->host);
-	d->port = p->port;
-	d->tls = p->tls;
-	d->user = g_strdup(p->user);
-	d->password = g_strdup(p->password);
-	d->ca_file = g_strdup(p->ca_file);
-	d->fingerprint = g_strdup(p->fingerprint);
-	d->password_command = g_strdup(p->password_command);
-	d->accepted = g_strdup(p->accepted);
-	d->pin_file = g_strdup(p->pin_file);
+	server_conf_init(&d->srv, p);
+	if (d->srv.timeout <= 0)
+		d->srv.timeout = 30;
 	d->mailcap_path = g_strdup(p->mailcap_path);
 	d->alternative_order = g_strdup(p->alternative_order);
-	d->verify = p->verify;
-	d->timeout = p->timeout > 0 ? p->timeout : 30;
 	d->cancel = net_cancel_new();
 	d->seq_flags = g_array_new(FALSE, FALSE, sizeof(struct uid_flags));
 	d->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
