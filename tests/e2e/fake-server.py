@@ -27,7 +27,8 @@ Modes:
                   logs "LEFT n" (messages still there). --drop-after-retr K
                   or --drop-after-dele K closes the connection without a
                   word after the K-th RETR or DELE answer of the server's
-                  life (once), logged as "DROP".
+                  life (once), logged as "DROP". --retr-delay S waits S
+                  seconds before each RETR answer (a download that lasts).
 
 It listens on a free port chosen by the kernel and writes that number to
 the port file once it accepts connections. The command word of each line a
@@ -42,6 +43,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 
 
 class Handler(socketserver.StreamRequestHandler):
@@ -148,6 +150,8 @@ class Handler(socketserver.StreamRequestHandler):
             elif cmd == "LIST" and arg in view and arg not in gone:
                 self.send(b"+OK %d %d\r\n" % (arg, len(view[arg])))
             elif cmd == "RETR" and arg in view and arg not in gone:
+                if srv.retr_delay:
+                    time.sleep(srv.retr_delay)
                 body = b"".join(
                     (b"." + l if l.startswith(b".") else l)
                     for l in view[arg].splitlines(keepends=True))
@@ -258,6 +262,7 @@ def main():
     p.add_argument("--pipelining", action="store_true")
     p.add_argument("--drop-after-retr", type=int)
     p.add_argument("--drop-after-dele", type=int)
+    p.add_argument("--retr-delay", type=float, default=0)
     p.add_argument("--port-file", required=True)
     p.add_argument("--log")
     p.add_argument("--lifetime", type=float, default=60)
@@ -275,6 +280,7 @@ def main():
     server.box_lock = threading.Lock()
     server.box = [nouidl_message(i) for i in range(1, a.count + 1)]
     server.pipelining = a.pipelining
+    server.retr_delay = a.retr_delay
     server.counts = {"retr": 0, "dele": 0}
     server.drop_after = {"retr": a.drop_after_retr, "dele": a.drop_after_dele}
     tmp = a.port_file + ".tmp"

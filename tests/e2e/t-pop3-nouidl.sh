@@ -7,7 +7,8 @@
 # after QUIT. A connection dropped after some DELEs (before QUIT: the
 # server undoes them) or after some RETRs, then a second run: still
 # exactly once each, and the second run only deletes what the first
-# delivered. The state file keeps no content key after a clean run.
+# delivered. kill -9 at random moments of a download, then a clean run:
+# exactly once. The state file keeps no content key after a clean run.
 set -euo pipefail
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
 
@@ -182,5 +183,31 @@ tap_like "$rc $out" '^0 retr: 30 new messages \([0-9]+ bytes\), 50 deleted on th
 	"the next run delivers the other 30 and deletes all 50"
 tap_check "every message exactly once" check_ids "$E2E_TMP/store-retr" 50
 tap_is "$(left_on retr)" 0 "the server is empty after QUIT"
+
+# --- kill -9 at random moments, then a clean run ---------------------------
+# 2 ms a RETR: a whole run lasts over a second, the kills land inside it.
+start_fake kill --count 400 --pipelining --retr-delay 0.002
+write_rc kill "$FAKE_PORT" "set pop_no_uidl = yes"
+seed=${E2E_SEED:-$$}
+RANDOM=$seed
+tap_diag "kill moments from seed $seed (E2E_SEED=$seed repeats them)"
+twice=0
+for ((k = 0; k < 10; k++)); do
+	"$SKUA" --fetch -F "$E2E_TMP/kill.rc" >/dev/null 2>>"$E2E_TMP/kill.err" &
+	pid=$!
+	sleep "0.$(printf "%03d" $((RANDOM % 800)))"
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	# Never twice, whatever the moment (some may be missing yet).
+	check_ids "$E2E_TMP/store-kill" 400 >"$E2E_TMP/kill.ids" || true
+	grep -q ' 0 twice, .* 0 unknown$' "$E2E_TMP/kill.ids" || twice=$((twice + 1))
+	tap_diag "kill $k: $(cat "$E2E_TMP/kill.ids"), $(grep -c '^LEFT' "$E2E_TMP/fake-kill.log" || true) QUIT"
+done
+tap_is "$twice" 0 "10 runs killed (-9) at random moments: no message twice"
+fetch kill
+tap_like "$rc $out" '^0 kill: [0-9]+ new messages? \([0-9]+ bytes\), [0-9]+ deleted on the server, 0 left there$' \
+	"then a clean run completes"
+tap_check "every message exactly once" check_ids "$E2E_TMP/store-kill" 400
+tap_is "$(left_on kill)" 0 "the server is empty after QUIT"
 tap_is "$(content_rows)" 0 "no content key kept after the clean runs"
 tap_done
