@@ -7,7 +7,8 @@
 # after QUIT. A connection dropped after some DELEs (before QUIT: the
 # server undoes them) or after some RETRs, then a second run: still
 # exactly once each, and the second run only deletes what the first
-# delivered. kill -9 at random moments of a download, then a clean run:
+# delivered. A session QUITs and logs in again every 256 messages.
+# kill -9 at random moments of a download, then a clean run:
 # exactly once. The state file keeps no content key after a clean run.
 set -euo pipefail
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
@@ -171,6 +172,16 @@ tap_like "$rc $out" '^0 dele2: 0 new messages \(0 bytes\), 100 deleted on the se
 tap_check "every message exactly once" check_ids "$E2E_TMP/store-dele2" 100
 tap_is "$(left_on dele2)" 0 "the server is empty after QUIT"
 
+# --- a session QUITs every 256 messages and logs in again -----------------
+start_fake rounds --count 600 --pipelining
+write_rc rounds "$FAKE_PORT" "set pop_no_uidl = yes"
+fetch rounds
+tap_like "$rc $out" '^0 rounds: 600 new messages \([0-9]+ bytes\), 600 deleted on the server, 0 left there$' \
+	"600 messages: the summary counts every session"
+tap_is "$(grep '^LEFT' "$E2E_TMP/fake-rounds.log" | tr '\n' ' ')" "LEFT 344 LEFT 88 LEFT 0 " \
+	"three sessions, each QUIT deleting what it delivered"
+tap_check "every message exactly once" check_ids "$E2E_TMP/store-rounds" 600
+
 # --- dropped after some RETRs ------------------------------------------------
 start_fake retr --count 50 --pipelining --drop-after-retr 20
 write_rc retr "$FAKE_PORT" "set pop_no_uidl = yes"
@@ -186,7 +197,7 @@ tap_is "$(left_on retr)" 0 "the server is empty after QUIT"
 
 # --- kill -9 at random moments, then a clean run ---------------------------
 # 2 ms a RETR: a whole run lasts over a second, the kills land inside it.
-start_fake kill --count 400 --pipelining --retr-delay 0.002
+start_fake kill --count 1000 --pipelining --retr-delay 0.002
 write_rc kill "$FAKE_PORT" "set pop_no_uidl = yes"
 seed=${E2E_SEED:-$$}
 RANDOM=$seed
@@ -195,19 +206,20 @@ twice=0
 for ((k = 0; k < 10; k++)); do
 	"$SKUA" --fetch -F "$E2E_TMP/kill.rc" >/dev/null 2>>"$E2E_TMP/kill.err" &
 	pid=$!
-	sleep "0.$(printf "%03d" $((RANDOM % 800)))"
+	ms=$((RANDOM % 1500))
+	sleep "$((ms / 1000)).$(printf "%03d" $((ms % 1000)))"
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	# Never twice, whatever the moment (some may be missing yet).
-	check_ids "$E2E_TMP/store-kill" 400 >"$E2E_TMP/kill.ids" || true
+	check_ids "$E2E_TMP/store-kill" 1000 >"$E2E_TMP/kill.ids" || true
 	grep -q ' 0 twice, .* 0 unknown$' "$E2E_TMP/kill.ids" || twice=$((twice + 1))
-	tap_diag "kill $k: $(cat "$E2E_TMP/kill.ids"), $(grep -c '^LEFT' "$E2E_TMP/fake-kill.log" || true) QUIT"
+	tap_diag "kill $k: $(cat "$E2E_TMP/kill.ids"), $(grep -c '^LEFT' "$E2E_TMP/fake-kill.log" 2>/dev/null || true) QUIT"
 done
 tap_is "$twice" 0 "10 runs killed (-9) at random moments: no message twice"
 fetch kill
 tap_like "$rc $out" '^0 kill: [0-9]+ new messages? \([0-9]+ bytes\), [0-9]+ deleted on the server, 0 left there$' \
 	"then a clean run completes"
-tap_check "every message exactly once" check_ids "$E2E_TMP/store-kill" 400
+tap_check "every message exactly once" check_ids "$E2E_TMP/store-kill" 1000
 tap_is "$(left_on kill)" 0 "the server is empty after QUIT"
 tap_is "$(content_rows)" 0 "no content key kept after the clean runs"
 tap_done

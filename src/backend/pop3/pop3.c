@@ -49,9 +49,13 @@
  * on the server (the server undoes a DELE without QUIT), and the next run
  * downloads it again, finds its key DONE and only deletes it. Rows are not
  * forgotten for being absent from the server (nothing says what it has)
- * but after QUIT succeeded: the server then has none of those messages,
- * and a message with the same bytes coming later is new mail. The cost:
- * two messages with identical bytes in one mailbox are stored once.
+ * but after a QUIT that succeeded: the keys that session DELEted (their
+ * messages are gone now), and after the last session, which listed and
+ * deleted every message, all of them; a message with the same bytes
+ * coming later is new mail. A session QUITs and logs in again every 256
+ * messages, so a fetch interrupted later does not download again what
+ * was deleted for good. The cost: two messages with identical bytes in
+ * one session are stored once.
  */
 #include "config.h"
 
@@ -874,6 +878,10 @@ delete_due(const struct pop3 *d, const struct uidl_row *row, int64_t now)
 #define WHOLE_MAX_SIZE (256u << 20)
 /* A batch holds at most this many bytes (LIST sizes), and one message. */
 #define WHOLE_BATCH_BYTES (32u << 20)
+/* A session QUITs (what it deleted is then gone for good) and logs in
+ * again after this many messages or bytes. */
+#define WHOLE_ROUND	  256
+#define WHOLE_ROUND_BYTES (128u << 20)
 
 /* A message of a batch without UIDL. */
 struct whole {
@@ -1108,11 +1116,53 @@ deliver_whole(struct pop3 *d, struct uidl_store *st, const char *server,
 }
 
 /*
+ * Forget the content keys of keys, or every "sha256:" row when keys is
+ * NULL (in the state file and in rows): after a QUIT that succeeded,
+ * their messages are no longer on the server, and a message with the same
+ * bytes coming later is new mail.
+ */
+static bool
+forget_keys(struct uidl_store *st, const char *server, GHashTable *rows,
+    const GPtrArray *keys, GError **err)
+{
+	g_autoptr(GPtrArray) all = NULL;
+	GHashTableIter it;
+	gpointer key;
+
+	if (keys == NULL) {
+		all = g_ptr_array_new_with_free_func(g_free);
+		g_hash_table_iter_init(&it, rows);
+		while (g_hash_table_iter_next(&it, &key, NULL))
+			if (g_str_has_prefix(key, "sha256:"))
+				g_ptr_array_add(all, g_strdup(key));
+		keys = all;
+	}
+	if (keys->len == 0)
+		return true;
+	if (!uidl_store_begin(st, err))
+		return false;
+	for (guint i = 0; i < keys->len; i++) {
+		if (!uidl_store_forget(st, server, keys->pdata[i], err)) {
+			uidl_store_rollback(st);
+			return false;
+		}
+	}
+	if (!uidl_store_commit(st, err))
+		return false;
+	for (guint i = 0; i < keys->len; i++)
+		g_hash_table_remove(rows, keys->pdata[i]);
+	return true;
+}
+
+/*
  * A fetch from a server without UIDL (pop_no_uidl): every message of
  * list is downloaded, delivered unless its key says it is here already,
  * and DELEted once it is durable (pop_delete, pop_keep_days and
- * pop_max_size do not apply); QUIT; then the keys are forgotten, as the
- * server no longer has any of those messages.
+ * pop_max_size do not apply). A session QUITs after WHOLE_ROUND messages
+ * or WHOLE_ROUND_BYTES, forgets the keys of what it deleted (gone from
+ * the server now) and logs in again, so an interrupted fetch does not
+ * download again what an earlier session deleted; the last QUIT forgets
+ * every content key, as the server then has none of those messages.
  */
 static bool
 fetch_whole(struct pop3 *d, struct uidl_store *st, const char *server,
@@ -1120,117 +1170,137 @@ fetch_whole(struct pop3 *d, struct uidl_store *st, const char *server,
     struct pop3_result *res, GError **err)
 {
 	g_autoptr(GHashTable) rows = NULL;
-	g_autoptr(GPtrArray) todo = g_ptr_array_new();
-	const struct mailpop3_msg_info *too_big = NULL;
-	unsigned skipped = 0, deleted = 0, done = 0;
-	uint64_t total_bytes = 0, done_bytes = 0;
-	GHashTableIter it;
-	gpointer key;
-	int r;
+	unsigned done = 0, total = 0;
+	uint64_t done_bytes = 0, total_bytes = 0;
 
 	rows = uidl_store_load(st, server, err);
 	if (rows == NULL || !reconcile(d, st, server, rows, NULL, err))
 		return false;
-	for (unsigned i = 0; i < carray_count(list); i++) {
-		struct mailpop3_msg_info *info = carray_get(list, i);
+	for (bool first = true;; first = false) {
+		g_autoptr(GPtrArray) todo = g_ptr_array_new();
+		g_autoptr(GPtrArray) gone =
+		    g_ptr_array_new_with_free_func(g_free);
+		unsigned skipped = 0, big_index = 0, big_size = 0;
+		unsigned deleted = 0, count = carray_count(list);
+		uint64_t todo_bytes = 0, round_bytes = 0;
+		guint b = 0;
+		int r;
 
-		if (info == NULL || info->msg_deleted)
-			continue;
-		if (info->msg_size > WHOLE_MAX_SIZE) {
-			if (skipped++ == 0)
-				too_big = info;
-			continue;
-		}
-		g_ptr_array_add(todo, info);
-		total_bytes += info->msg_size;
-	}
-	if (progress != NULL)
-		progress(data, 0, todo->len, 0, total_bytes);
-	for (guint b = 0; b < todo->len;) {
-		g_autoptr(GArray) ws =
-		    g_array_new(FALSE, TRUE, sizeof(struct whole));
-		g_autoptr(GArray) dele =
-		    g_array_new(FALSE, FALSE, sizeof(unsigned));
-		uint64_t batch_bytes = 0, bytes = 0;
-		unsigned delivered = 0;
-		GError *error = NULL;
-		guint got;
-		bool ok;
+		for (unsigned i = 0; i < count; i++) {
+			struct mailpop3_msg_info *info = carray_get(list, i);
 
-		g_array_set_clear_func(ws, clear_whole);
-		while (b < todo->len && ws->len < BATCH) {
-			const struct mailpop3_msg_info *info = todo->pdata[b];
-			struct whole w = { 0 };
+			if (info == NULL || info->msg_deleted)
+				continue;
+			if (info->msg_size > WHOLE_MAX_SIZE) {
+				if (skipped++ == 0) {
+					big_index = info->msg_index;
+					big_size = info->msg_size;
+				}
+				continue;
+			}
+			g_ptr_array_add(todo, info);
+			todo_bytes += info->msg_size;
+		}
+		/* A later session may list mail that came meanwhile. */
+		total = MAX(total, done + todo->len);
+		total_bytes = MAX(total_bytes, done_bytes + todo_bytes);
+		if (progress != NULL && first)
+			progress(data, done, total, done_bytes, total_bytes);
+		while (b < todo->len && b < WHOLE_ROUND &&
+		    round_bytes < WHOLE_ROUND_BYTES) {
+			g_autoptr(GArray) ws =
+			    g_array_new(FALSE, TRUE, sizeof(struct whole));
+			g_autoptr(GArray) dele =
+			    g_array_new(FALSE, FALSE, sizeof(unsigned));
+			uint64_t batch_bytes = 0, bytes = 0;
+			unsigned delivered = 0;
+			GError *error = NULL;
+			guint got;
+			bool ok;
 
-			if (ws->len > 0 &&
-			    batch_bytes + info->msg_size > WHOLE_BATCH_BYTES)
-				break;
-			w.index = info->msg_index;
-			w.size = info->msg_size;
-			g_array_append_val(ws, w);
-			batch_bytes += info->msg_size;
-			b++;
+			g_array_set_clear_func(ws, clear_whole);
+			while (b < todo->len && ws->len < BATCH) {
+				const struct mailpop3_msg_info *info =
+				    todo->pdata[b];
+				struct whole w = { 0 };
+
+				if (ws->len > 0 &&
+				    batch_bytes + info->msg_size >
+					WHOLE_BATCH_BYTES)
+					break;
+				w.index = info->msg_index;
+				w.size = info->msg_size;
+				g_array_append_val(ws, w);
+				batch_bytes += info->msg_size;
+				b++;
+			}
+			round_bytes += batch_bytes;
+			got = retrieve_whole(d, ws, &error);
+			/* What was read is kept even when the batch broke
+			 * off. */
+			ok = deliver_whole(d, st, server, ws, got, rows,
+			    &delivered, &bytes, error == NULL ? err : NULL);
+			res->fetched += delivered;
+			res->bytes += bytes;
+			for (guint i = 0; i < got; i++)
+				done_bytes +=
+				    g_array_index(ws, struct whole, i).size;
+			done += got;
+			if (progress != NULL)
+				progress(data, done, total, done_bytes,
+				    total_bytes);
+			if (error != NULL) {
+				g_propagate_error(err, error);
+				return false;
+			}
+			if (!ok)
+				return false;
+			/* Every message read is durable here (delivered
+			 * now or by an earlier run): DELE them all. */
+			for (guint i = 0; i < got; i++) {
+				const struct whole *w =
+				    &g_array_index(ws, struct whole, i);
+
+				g_array_append_val(dele, w->index);
+				g_ptr_array_add(gone, g_strdup(w->key));
+			}
+			if (!delete_all(d, dele, &deleted, err))
+				return false;
 		}
-		got = retrieve_whole(d, ws, &error);
-		/* What was read is kept even when the batch broke off. */
-		ok = deliver_whole(d, st, server, ws, got, rows, &delivered,
-		    &bytes, error == NULL ? err : NULL);
-		res->fetched += delivered;
-		res->bytes += bytes;
-		for (guint i = 0; i < got; i++)
-			done_bytes += g_array_index(ws, struct whole, i).size;
-		done += got;
-		if (progress != NULL)
-			progress(data, done, todo->len, done_bytes,
-			    total_bytes);
-		if (error != NULL) {
-			g_propagate_error(err, error);
+		/* QUIT frees the list (libetpan's): count what stays
+		 * before it. */
+		res->left = count - deleted;
+		r = mailpop3_quit(d->session);
+		if (r != MAILPOP3_NO_ERROR) {
+			res->left = 0;
+			check(d, r, "QUIT", err);
 			return false;
 		}
-		if (!ok)
-			return false;
-		/* Every message read is durable here (delivered now or by an
-		 * earlier run): DELE them all. */
-		for (guint i = 0; i < got; i++)
-			g_array_append_val(dele,
-			    g_array_index(ws, struct whole, i).index);
-		if (!delete_all(d, dele, &deleted, err))
-			return false;
-	}
-	/* QUIT frees the list (libetpan's): count what stays before it. */
-	res->left = carray_count(list) - deleted;
-	r = mailpop3_quit(d->session);
-	if (r != MAILPOP3_NO_ERROR) {
-		res->left = 0;
-		check(d, r, "QUIT", err);
-		return false;
-	}
-	res->deleted = deleted;
-	/* The server has none of them any more: a message with the same
-	 * bytes coming later is new mail. */
-	if (!uidl_store_begin(st, err))
-		return false;
-	g_hash_table_iter_init(&it, rows);
-	while (g_hash_table_iter_next(&it, &key, NULL)) {
-		if (!g_str_has_prefix(key, "sha256:"))
+		list = NULL;
+		res->deleted += deleted;
+		if (b < todo->len) {
+			if (!forget_keys(st, server, rows, gone, err) ||
+			    !net_io_check(d->cancel, err) ||
+			    !pop3_connect(d, err))
+				return false;
+			r = mailpop3_list(d->session, &list);
+			if (!check(d, r, "LIST", err))
+				return false;
 			continue;
-		if (!uidl_store_forget(st, server, key, err)) {
-			uidl_store_rollback(st);
+		}
+		if (!forget_keys(st, server, rows, NULL, err))
+			return false;
+		if (skipped > 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+			    "%s: message %u of %s is %u bytes, over the %u MiB "
+			    "skua downloads without UIDL; it and %u more like "
+			    "it were left on the server",
+			    d->account, big_index, d->host, big_size,
+			    WHOLE_MAX_SIZE >> 20, skipped - 1);
 			return false;
 		}
+		return true;
 	}
-	if (!uidl_store_commit(st, err))
-		return false;
-	if (too_big != NULL) {
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
-		    "%s: message %u of %s is %u bytes, over the %u MiB skua "
-		    "downloads without UIDL; it and %u more like it were left "
-		    "on the server",
-		    d->account, too_big->msg_index, d->host, too_big->msg_size,
-		    WHOLE_MAX_SIZE >> 20, skipped - 1);
-		return false;
-	}
-	return true;
 }
 
 bool
