@@ -211,6 +211,7 @@ struct backend_params {
 	bool pop_delete;	 /* DELE what was downloaded */
 	long pop_keep_days;	 /* with pop_delete: after N days; 0: at once */
 	long pop_max_size;	 /* bytes; larger: header only; 0: no limit */
+	bool pop_no_uidl;	 /* a server without UIDL: download, DELE all */
 	/* Sending by a command (the sendmail option): the user's own rc
 	 * text, split into argv like a shell word list. */
 	const char *sendmail;

@@ -140,6 +140,8 @@ static const struct option_def table[] = {
 	  "With pop_delete: leave a downloaded message on the server for this many days after its download; 0 deletes it at once." },
 	{ "pop_max_size", OPT_NUMBER, OPT_ACCOUNT, "0", 0, 2147483647, NULL,
 	  "Messages larger than this many bytes are downloaded as their header only (TOP), marked X-Skua-Partial, and stay on the server until opened, which downloads them whole; 0: no limit." },
+	{ "pop_no_uidl", OPT_BOOL, OPT_ACCOUNT, "no", 0, 0, NULL,
+	  "Whether a POP3 server without UIDL is used anyway: every message downloaded whole, recognised by a SHA-256 of its bytes, and deleted on the server (pop_delete, pop_keep_days and pop_max_size do not apply); no refuses such a server." },
 	{ "postponed", OPT_STRING, OPT_ACCOUNT, NULL, 0, 0, NULL,
 	  "The Drafts folder of postponed messages and of messages that failed to send; unset: the server's \\Drafts folder (SPECIAL-USE), else Drafts (a local Maildir folder for POP3 and local accounts)." },
 	{ "quit", OPT_QUAD, 0, "yes", 0, 0, NULL,

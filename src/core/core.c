@@ -235,6 +235,7 @@ driver_for(const struct account *acc)
 		    g_strcmp0(opt_string(o, "pop_delete"), "ask") == 0;
 		p.pop_keep_days = opt_number(o, "pop_keep_days");
 		p.pop_max_size = opt_number(o, "pop_max_size");
+		p.pop_no_uidl = opt_bool(o, "pop_no_uidl");
 	}
 	/* The driver copies what it keeps. */
 	return backend_new_for(url_scheme_name(acc->url->scheme), &p);

@@ -30,6 +30,32 @@
  * skipped and deleted again on the next run. Rows of messages the server
  * no longer lists are forgotten at the start of a run, after the PENDING
  * rows were settled. A message is DELEted only once its file is durable.
+ *
+ * A server without UIDL (pop_no_uidl = yes; refused otherwise) gives no
+ * name that survives a session, so a message is known by its content: the
+ * key of its row is "sha256:<hex>" of the bytes RETR gives (fetch_whole).
+ * Every message is downloaded whole (TOP-only could never be completed:
+ * nothing would find the message again) and deleted: the only way to
+ * tell an old message from a new one is to download it, so none is kept.
+ * Per batch: RETR each into memory (bounded by its LIST size) and hash
+ * it; a key with a DONE row (an earlier run delivered it) or seen earlier
+ * in the batch is not delivered again; for the others the same steps 1
+ * to 3 as above with the key for the UIDL; then DELE every message of
+ * the batch; QUIT at the end. The same argument holds instant by instant:
+ * a crash before a row is PENDING leaves the message on the server and
+ * no trace here (downloaded again next time); the PENDING rows are
+ * settled as above (forgotten unless the file is in new/ or cur/); a
+ * crash after DONE, even after DELE but before QUIT, leaves the message
+ * on the server (the server undoes a DELE without QUIT), and the next run
+ * downloads it again, finds its key DONE and only deletes it. Rows are not
+ * forgotten for being absent from the server (nothing says what it has)
+ * but after a QUIT that succeeded: the keys that session DELEted (their
+ * messages are gone now), and after the last session, which listed and
+ * deleted every message, all of them; a message with the same bytes
+ * coming later is new mail. A session QUITs and logs in again every 256
+ * messages, so a fetch interrupted later does not download again what
+ * was deleted for good. The cost: two messages with identical bytes in
+ * one session are stored once.
  */
 #include "config.h"
 
@@ -74,6 +100,7 @@ struct pop3 {
 	int timeout;
 	bool del, ask;
 	long keep_days, max_size;
+	bool no_uidl;	 /* pop_no_uidl: a server without UIDL is used */
 	bool pipelining; /* CAPA said PIPELINING (RFC 2449) */
 	bool delete_now; /* this run: the yes to pop_delete = ask */
 
@@ -125,7 +152,9 @@ check(struct pop3 *d, int r, const char *what, GError **err)
 
 	if (r == MAILPOP3_NO_ERROR)
 		return true;
-	if (r == MAILPOP3_ERROR_STREAM) {
+	/* A server that closed the connection reads as an empty answer to
+	 * libetpan (a refusal, not a stream error): what net/ saw decides. */
+	if (r == MAILPOP3_ERROR_STREAM || !net_io_check(d->cancel, NULL)) {
 		if (!net_io_check(d->cancel, &why)) {
 			g_set_error(err, why->domain, why->code,
 			    "%s: connection to %s lost during %s (%s)",
@@ -399,10 +428,11 @@ pop3_connect(struct pop3 *d, GError **err)
 		read_caps(d, &caps);
 	}
 	/* Before the credentials: a server we would refuse gets none. */
-	if (caps.known && !caps.uidl) {
+	if (caps.known && !caps.uidl && !d->no_uidl) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
 		    "%s: %s does not offer UIDL; refusing to download, as skua "
-		    "could not tell new mail from old",
+		    "could not tell new mail from old (set pop_no_uidl = yes "
+		    "to download and delete every message without it)",
 		    d->account, d->host);
 		goto fail;
 	}
@@ -426,7 +456,8 @@ server_key(const struct pop3 *d)
 
 /*
  * Settle the rows a killed run left PENDING (see the comment at the top)
- * and forget the rows of messages the server no longer has.
+ * and forget the rows of messages the server no longer has; on_server
+ * NULL (a server without UIDL: nothing tells what it has) forgets none.
  */
 static bool
 reconcile(struct pop3 *d, struct uidl_store *st, const char *server,
@@ -458,7 +489,8 @@ reconcile(struct pop3 *d, struct uidl_store *st, const char *server,
 				continue;
 			}
 		}
-		if (!g_hash_table_contains(on_server, key)) {
+		if (on_server != NULL &&
+		    !g_hash_table_contains(on_server, key)) {
 			if (!uidl_store_forget(st, server, key, err))
 				return false;
 			g_hash_table_iter_remove(&it);
@@ -834,6 +866,443 @@ delete_due(const struct pop3 *d, const struct uidl_row *row, int64_t now)
 	return due(d, row, now, d->del || d->delete_now);
 }
 
+/*
+ * Without UIDL (pop_no_uidl = yes; the argument is at the top). A message
+ * is known by the SHA-256 of its bytes as RETR gives them: the row key
+ * "sha256:<64 hex>" has 71 characters, so it is never a UIDL (at most
+ * 70, RFC 1939).
+ */
+
+/* The largest message (LIST size) downloaded without UIDL: it is held in
+ * memory whole, and a header-only copy could never be completed. */
+#define WHOLE_MAX_SIZE (256u << 20)
+/* A batch holds at most this many bytes (LIST sizes), and one message. */
+#define WHOLE_BATCH_BYTES (32u << 20)
+/* A session QUITs (what it deleted is then gone for good) and logs in
+ * again after this many messages or bytes. */
+#define WHOLE_ROUND	  256
+#define WHOLE_ROUND_BYTES (128u << 20)
+
+/* A message of a batch without UIDL. */
+struct whole {
+	unsigned index;
+	uint32_t size;	  /* LIST's */
+	GByteArray *text; /* RETR's answer: dot-unstuffed, CRLF lines */
+	char *key;	  /* "sha256:<hex>" of text */
+	char *name;	  /* its Maildir file name, when it is delivered */
+};
+
+static void
+clear_whole(gpointer p)
+{
+	struct whole *w = p;
+
+	if (w->text != NULL)
+		g_byte_array_unref(w->text);
+	g_free(w->key);
+	g_free(w->name);
+}
+
+/*
+ * The multi-line answer after +OK, dot-unstuffed, every line ending in
+ * CRLF, appended to out. Read a byte at a time, so nothing after the
+ * final "." (the next pipelined answer) is taken, and never more than
+ * limit bytes. 1: read; 0: more than limit; -1: the stream broke.
+ */
+static int
+read_whole(mailstream *s, size_t limit, GByteArray *out)
+{
+	size_t start = out->len; /* where the current line starts */
+	char c;
+
+	for (;;) {
+		size_t end;
+
+		if (mailstream_read(s, &c, 1) != 1)
+			return -1;
+		if (c != '\n') {
+			if (out->len >= limit)
+				return 0;
+			g_byte_array_append(out, (const guint8 *)&c, 1);
+			continue;
+		}
+		end = out->len;
+		if (end > start && out->data[end - 1] == '\r')
+			end--;
+		if (end - start == 1 && out->data[start] == '.') {
+			g_byte_array_set_size(out, start);
+			return 1;
+		}
+		g_byte_array_set_size(out, end);
+		if (end > start && out->data[start] == '.')
+			g_byte_array_remove_index(out, start);
+		if (out->len + 2 > limit)
+			return 0;
+		g_byte_array_append(out, (const guint8 *)"\r\n", 2);
+		start = out->len;
+	}
+}
+
+/* The most RETR may give for a LIST size: a server that stores bare LFs
+ * may count them as one byte, and a margin. */
+static size_t
+whole_limit(uint32_t size)
+{
+	return (size_t)size * 2 + 65536;
+}
+
+/*
+ * RETR each message of ws into memory with its key, pipelined when the
+ * server allows it. Returns how many, from the first, were read; on a
+ * refusal or a broken connection err says why and the session may be
+ * out of step (the caller ends the run without QUIT).
+ */
+static guint
+retrieve_whole(struct pop3 *d, GArray *ws, GError **err)
+{
+	g_autoptr(GPtrArray) cmds = g_ptr_array_new_with_free_func(g_free);
+	guint got = 0;
+
+	for (guint i = 0; i < ws->len; i++)
+		g_ptr_array_add(cmds,
+		    g_strdup_printf("RETR %u",
+			g_array_index(ws, struct whole, i).index));
+	if (d->pipelining && !pop3_pipe_send(d->session, cmds)) {
+		check(d, MAILPOP3_ERROR_STREAM, "RETR", err);
+		return 0;
+	}
+	for (guint i = 0; i < ws->len; i++) {
+		struct whole *w = &g_array_index(ws, struct whole, i);
+		char why[160];
+		int st, r;
+
+		if (!d->pipelining) {
+			GPtrArray one = { .pdata = &cmds->pdata[i], .len = 1 };
+
+			if (!pop3_pipe_send(d->session, &one)) {
+				check(d, MAILPOP3_ERROR_STREAM, "RETR", err);
+				return got;
+			}
+		}
+		st = pop3_pipe_status(d->session, why, sizeof(why));
+		if (st < 0) {
+			check(d, MAILPOP3_ERROR_STREAM, "RETR", err);
+			return got;
+		}
+		if (st == 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+			    "%s: RETR %u failed: %s", d->account, w->index,
+			    *why != '\0' ? why : "no response text");
+			return got;
+		}
+		w->text = g_byte_array_sized_new(w->size + 2);
+		r = read_whole(d->session->pop3_stream, whole_limit(w->size),
+		    w->text);
+		if (r < 0) {
+			check(d, MAILPOP3_ERROR_STREAM, "RETR", err);
+			return got;
+		}
+		if (r == 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
+			    "%s: %s sent far more for message %u than the %u "
+			    "bytes its LIST said; refused",
+			    d->account, d->host, w->index, w->size);
+			disconnect(d);
+			return got;
+		}
+		{
+			g_autofree char *hex =
+			    g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+				w->text->data, w->text->len);
+
+			w->key = g_strconcat("sha256:", hex, NULL);
+		}
+		got++;
+	}
+	return got;
+}
+
+/*
+ * Deliver the first n of ws whose key no row has (an earlier run
+ * delivered it: it is only deleted again) and that no earlier one of the
+ * batch has (the same bytes twice: one file), in the order of
+ * fetch_batch: the PENDING rows committed, the files in tmp/, one sync,
+ * each moved into new/, one fsync of new/, the rows DONE committed. rows
+ * gets the delivered keys; *delivered and *bytes count the files that
+ * reached new/ (their rows may still be PENDING after a failure: the
+ * next run settles them).
+ */
+static bool
+deliver_whole(struct pop3 *d, struct uidl_store *st, const char *server,
+    GArray *ws, guint n, GHashTable *rows, unsigned *delivered, uint64_t *bytes,
+    GError **err)
+{
+	g_autoptr(GPtrArray) fresh = g_ptr_array_new();
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	int64_t now = (int64_t)time(NULL);
+
+	*delivered = 0;
+	*bytes = 0;
+	for (guint i = 0; i < n; i++) {
+		struct whole *w = &g_array_index(ws, struct whole, i);
+
+		if (g_hash_table_contains(rows, w->key) ||
+		    !g_hash_table_add(seen, w->key))
+			continue;
+		w->name = maildir_unique_name();
+		g_ptr_array_add(fresh, w);
+	}
+	if (fresh->len == 0)
+		return true;
+	if (!uidl_store_begin(st, err))
+		return false;
+	for (guint i = 0; i < fresh->len; i++) {
+		const struct whole *w = fresh->pdata[i];
+
+		if (!uidl_store_pending(st, server, w->key, w->name, now,
+			err)) {
+			uidl_store_rollback(st);
+			return false;
+		}
+	}
+	if (!uidl_store_commit(st, err))
+		return false;
+	for (guint i = 0; i < fresh->len; i++) {
+		const struct whole *w = fresh->pdata[i];
+
+		if (!maildir_write_tmp(d->local_store, w->name,
+			(const char *)w->text->data, w->text->len, MAILDIR_CRLF,
+			err))
+			return false;
+		g_ptr_array_add(names, w->name);
+	}
+	if (!maildir_sync_tmp(d->local_store, (char *const *)names->pdata,
+		names->len, err))
+		return false;
+	for (guint i = 0; i < fresh->len; i++) {
+		if (!maildir_link_new(d->local_store, names->pdata[i], err))
+			return false;
+		(*delivered)++;
+		*bytes += ((const struct whole *)fresh->pdata[i])->size;
+	}
+	if (!maildir_sync_new(d->local_store, err)) {
+		*delivered = 0;
+		*bytes = 0;
+		return false;
+	}
+	if (!uidl_store_begin(st, err))
+		return false;
+	for (guint i = 0; i < fresh->len; i++) {
+		const struct whole *w = fresh->pdata[i];
+
+		if (!uidl_store_done(st, server, w->key, false, err)) {
+			uidl_store_rollback(st);
+			return false;
+		}
+	}
+	if (!uidl_store_commit(st, err))
+		return false;
+	for (guint i = 0; i < fresh->len; i++) {
+		const struct whole *w = fresh->pdata[i];
+		struct uidl_row *row = g_new0(struct uidl_row, 1);
+
+		row->state = UIDL_DONE;
+		row->fetched = now;
+		row->file = g_strdup(w->name);
+		g_hash_table_insert(rows, g_strdup(w->key), row);
+	}
+	return true;
+}
+
+/*
+ * Forget the content keys of keys, or every "sha256:" row when keys is
+ * NULL (in the state file and in rows): after a QUIT that succeeded,
+ * their messages are no longer on the server, and a message with the same
+ * bytes coming later is new mail.
+ */
+static bool
+forget_keys(struct uidl_store *st, const char *server, GHashTable *rows,
+    const GPtrArray *keys, GError **err)
+{
+	g_autoptr(GPtrArray) all = NULL;
+	GHashTableIter it;
+	gpointer key;
+
+	if (keys == NULL) {
+		all = g_ptr_array_new_with_free_func(g_free);
+		g_hash_table_iter_init(&it, rows);
+		while (g_hash_table_iter_next(&it, &key, NULL))
+			if (g_str_has_prefix(key, "sha256:"))
+				g_ptr_array_add(all, g_strdup(key));
+		keys = all;
+	}
+	if (keys->len == 0)
+		return true;
+	if (!uidl_store_begin(st, err))
+		return false;
+	for (guint i = 0; i < keys->len; i++) {
+		if (!uidl_store_forget(st, server, keys->pdata[i], err)) {
+			uidl_store_rollback(st);
+			return false;
+		}
+	}
+	if (!uidl_store_commit(st, err))
+		return false;
+	for (guint i = 0; i < keys->len; i++)
+		g_hash_table_remove(rows, keys->pdata[i]);
+	return true;
+}
+
+/*
+ * A fetch from a server without UIDL (pop_no_uidl): every message of
+ * list is downloaded, delivered unless its key says it is here already,
+ * and DELEted once it is durable (pop_delete, pop_keep_days and
+ * pop_max_size do not apply). A session QUITs after WHOLE_ROUND messages
+ * or WHOLE_ROUND_BYTES, forgets the keys of what it deleted (gone from
+ * the server now) and logs in again, so an interrupted fetch does not
+ * download again what an earlier session deleted; the last QUIT forgets
+ * every content key, as the server then has none of those messages.
+ */
+static bool
+fetch_whole(struct pop3 *d, struct uidl_store *st, const char *server,
+    carray *list, pop3_progress_fn *progress, void *data,
+    struct pop3_result *res, GError **err)
+{
+	g_autoptr(GHashTable) rows = NULL;
+	unsigned done = 0, total = 0;
+	uint64_t done_bytes = 0, total_bytes = 0;
+
+	rows = uidl_store_load(st, server, err);
+	if (rows == NULL || !reconcile(d, st, server, rows, NULL, err))
+		return false;
+	for (bool first = true;; first = false) {
+		g_autoptr(GPtrArray) todo = g_ptr_array_new();
+		g_autoptr(GPtrArray) gone =
+		    g_ptr_array_new_with_free_func(g_free);
+		unsigned skipped = 0, big_index = 0, big_size = 0;
+		unsigned deleted = 0, count = carray_count(list);
+		uint64_t todo_bytes = 0, round_bytes = 0;
+		guint b = 0;
+		int r;
+
+		for (unsigned i = 0; i < count; i++) {
+			struct mailpop3_msg_info *info = carray_get(list, i);
+
+			if (info == NULL || info->msg_deleted)
+				continue;
+			if (info->msg_size > WHOLE_MAX_SIZE) {
+				if (skipped++ == 0) {
+					big_index = info->msg_index;
+					big_size = info->msg_size;
+				}
+				continue;
+			}
+			g_ptr_array_add(todo, info);
+			todo_bytes += info->msg_size;
+		}
+		/* A later session may list mail that came meanwhile. */
+		total = MAX(total, done + todo->len);
+		total_bytes = MAX(total_bytes, done_bytes + todo_bytes);
+		if (progress != NULL && first)
+			progress(data, done, total, done_bytes, total_bytes);
+		while (b < todo->len && b < WHOLE_ROUND &&
+		    round_bytes < WHOLE_ROUND_BYTES) {
+			g_autoptr(GArray) ws =
+			    g_array_new(FALSE, TRUE, sizeof(struct whole));
+			g_autoptr(GArray) dele =
+			    g_array_new(FALSE, FALSE, sizeof(unsigned));
+			uint64_t batch_bytes = 0, bytes = 0;
+			unsigned delivered = 0;
+			GError *error = NULL;
+			guint got;
+			bool ok;
+
+			g_array_set_clear_func(ws, clear_whole);
+			while (b < todo->len && ws->len < BATCH) {
+				const struct mailpop3_msg_info *info =
+				    todo->pdata[b];
+				struct whole w = { 0 };
+
+				if (ws->len > 0 &&
+				    batch_bytes + info->msg_size >
+					WHOLE_BATCH_BYTES)
+					break;
+				w.index = info->msg_index;
+				w.size = info->msg_size;
+				g_array_append_val(ws, w);
+				batch_bytes += info->msg_size;
+				b++;
+			}
+			round_bytes += batch_bytes;
+			got = retrieve_whole(d, ws, &error);
+			/* What was read is kept even when the batch broke
+			 * off. */
+			ok = deliver_whole(d, st, server, ws, got, rows,
+			    &delivered, &bytes, error == NULL ? err : NULL);
+			res->fetched += delivered;
+			res->bytes += bytes;
+			for (guint i = 0; i < got; i++)
+				done_bytes +=
+				    g_array_index(ws, struct whole, i).size;
+			done += got;
+			if (progress != NULL)
+				progress(data, done, total, done_bytes,
+				    total_bytes);
+			if (error != NULL) {
+				g_propagate_error(err, error);
+				return false;
+			}
+			if (!ok)
+				return false;
+			/* Every message read is durable here (delivered
+			 * now or by an earlier run): DELE them all. */
+			for (guint i = 0; i < got; i++) {
+				const struct whole *w =
+				    &g_array_index(ws, struct whole, i);
+
+				g_array_append_val(dele, w->index);
+				g_ptr_array_add(gone, g_strdup(w->key));
+			}
+			if (!delete_all(d, dele, &deleted, err))
+				return false;
+		}
+		/* QUIT frees the list (libetpan's): count what stays
+		 * before it. */
+		res->left = count - deleted;
+		r = mailpop3_quit(d->session);
+		if (r != MAILPOP3_NO_ERROR) {
+			res->left = 0;
+			check(d, r, "QUIT", err);
+			return false;
+		}
+		list = NULL;
+		res->deleted += deleted;
+		if (b < todo->len) {
+			if (!forget_keys(st, server, rows, gone, err) ||
+			    !net_io_check(d->cancel, err) ||
+			    !pop3_connect(d, err))
+				return false;
+			r = mailpop3_list(d->session, &list);
+			if (!check(d, r, "LIST", err))
+				return false;
+			continue;
+		}
+		if (!forget_keys(st, server, rows, NULL, err))
+			return false;
+		if (skipped > 0) {
+			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
+			    "%s: message %u of %s is %u bytes, over the %u MiB "
+			    "skua downloads without UIDL; it and %u more like "
+			    "it were left on the server",
+			    d->account, big_index, d->host, big_size,
+			    WHOLE_MAX_SIZE >> 20, skipped - 1);
+			return false;
+		}
+		return true;
+	}
+}
+
 bool
 pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
     struct pop3_result *res, GError **err)
@@ -848,7 +1317,7 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 	uint64_t total_bytes = 0;
 	unsigned deleted = 0;
 	int64_t now = (int64_t)time(NULL);
-	bool ok = false;
+	bool ok = false, whole = false;
 	int lock;
 	int r;
 
@@ -884,14 +1353,26 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 		if (info == NULL)
 			continue;
 		if (info->msg_uidl == NULL) {
+			if (d->no_uidl) {
+				whole = true;
+				continue;
+			}
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NOT_SUPPORTED,
 			    "%s: %s does not give message ids (no UIDL); "
 			    "refusing to download, as skua could not tell "
-			    "new mail from old",
+			    "new mail from old (set pop_no_uidl = yes to "
+			    "download and delete every message without it)",
 			    d->account, d->host);
 			goto out;
 		}
 		g_hash_table_add(on_server, info->msg_uidl);
+	}
+	if (whole) {
+		log_info("%s: %s gives no UIDL: every message is downloaded "
+			 "and deleted (pop_no_uidl)",
+		    d->account, d->host);
+		ok = fetch_whole(d, st, server, list, progress, data, res, err);
+		goto out;
 	}
 	rows = uidl_store_load(st, server, err);
 	if (rows == NULL || !reconcile(d, st, server, rows, on_server, err))
@@ -1232,6 +1713,7 @@ pop3_backend_new(const struct backend_params *p)
 	d->ask = p->pop_delete_ask;
 	d->keep_days = p->pop_keep_days;
 	d->max_size = p->pop_max_size;
+	d->no_uidl = p->pop_no_uidl;
 	d->cancel = net_cancel_new();
 	be->ops = &pop3_ops;
 	be->data = d;
