@@ -78,7 +78,8 @@ is_open(const struct target *t, const char *what)
 {
 	const struct folder *f = t->core->folder;
 
-	if (f == NULL || f->acc != t->acc || strcmp(f->name, t->server_name) != 0)
+	if (f == NULL || f->acc != t->acc ||
+	    strcmp(f->name, t->server_name) != 0)
 		return false;
 	ui_error("%s is the open folder: open another one before you %s it",
 	    t->shown, what);
