@@ -11,7 +11,7 @@ if [ -z "${SKUA:-}" ] || [ ! -x "$SKUA" ]; then
 	tap_skip_all "SKUA does not name a built skua binary"
 fi
 scale=${E2E_TIMEOUT_SCALE:-1}
-dovecot_start alice bob carol dave
+dovecot_start alice bob carol dave erin
 export HOME=$E2E_HOME XDG_DATA_HOME=$E2E_HOME/.local/share
 
 # deliver USER WORD...: one message a word, subject "pop WORD".
@@ -192,5 +192,25 @@ out=$("$SKUA" --fetch -F "$E2E_TMP/carol.rc" 2>&1) || rc=$?
 tap_like "$rc $out" '^0 carol: 1 new message .* 0 deleted on the server, 1 left there \(pop_delete is ask: --fetch does not ask and keeps them\)$' \
 	"skua --fetch treats ask as no and says so"
 tap_is "$(mailbox_count carol INBOX)" 1 "the server keeps it"
+
+# --- a certificate no CA vouches for: asked about, as for IMAP -----------
+deliver erin nine
+cat >"$E2E_TMP/erin.rc" <<RC
+account erin
+	set folder = "pops://erin@127.0.0.1:$PORT_POP3S/"
+	set password = "$(e2e_password erin)"
+	set pop_check_interval = 0
+end
+RC
+tmux_start cert 100 30 "$SKUA" -F "$E2E_TMP/erin.rc"
+tap_check "an untrusted POP3S certificate is asked about, with its fingerprint" \
+	tmux_wait_for cert 'not trusted.*[0-9A-F]{2}:[0-9A-F]{2}:' $((20 * scale))
+tmux_send cert o
+tap_check "o (accept once): the download goes on" \
+	tmux_wait_for cert 'erin: 1 new message' $((20 * scale))
+tap_check "and the message is in the local store" \
+	test "$(count_files "$XDG_DATA_HOME/skua/mail/erin")" = 1
+tmux_send cert q
+tap_is "$(tmux_wait_exit cert $((10 * scale)))" 0 "q quits"
 
 tap_done

@@ -68,6 +68,7 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/common/server-conf.h"
 #include "backend/maildir/deliver.h"
 #include "backend/pop3/apop.h"
 #include "backend/pop3/pop3-pipe.h"
@@ -91,20 +92,18 @@
 #define PARTIAL_HEADER "X-Skua-Partial"
 
 struct pop3 {
-	char *account, *host, *user, *password, *ca_file, *fingerprint;
-	char *password_command, *accepted, *pin_file;
+	struct server_conf srv; /* copies of the connection parameters */
 	char *local_store, *state;
-	unsigned port;
-	enum tls_mode tls;
-	bool verify;
-	int timeout;
 	bool del, ask;
 	long keep_days, max_size;
 	bool no_uidl;	 /* pop_no_uidl: a server without UIDL is used */
 	bool pipelining; /* CAPA said PIPELINING (RFC 2449) */
 	bool delete_now; /* this run: the yes to pop_delete = ask */
 
-	mailpop3 *session;  /* NULL while disconnected */
+	mailpop3 *session; /* NULL while disconnected */
+	/* The SHA-256 of a certificate net/ refused at the last connect,
+	 * for the question (sink_untrusted); NULL: none refused. */
+	char *untrusted;
 	char *apop_stamp;   /* the greeting's APOP timestamp, or NULL */
 	char response[201]; /* server_text()'s copy */
 	struct net_cancel *cancel;
@@ -158,17 +157,17 @@ check(struct pop3 *d, int r, const char *what, GError **err)
 		if (!net_io_check(d->cancel, &why)) {
 			g_set_error(err, why->domain, why->code,
 			    "%s: connection to %s lost during %s (%s)",
-			    d->account, d->host, what, why->message);
+			    d->srv.account, d->srv.host, what, why->message);
 			g_error_free(why);
 		} else
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-			    "%s: connection to %s lost during %s", d->account,
-			    d->host, what);
+			    "%s: connection to %s lost during %s",
+			    d->srv.account, d->srv.host, what);
 		disconnect(d);
 		return false;
 	}
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL, "%s: %s failed: %s",
-	    d->account, what, server_text(d));
+	    d->srv.account, what, server_text(d));
 	return false;
 }
 
@@ -176,9 +175,9 @@ check(struct pop3 *d, int r, const char *what, GError **err)
 static bool
 run_password_command(struct pop3 *d, GError **err)
 {
-	d->password =
-	    backend_password_command(d->account, d->password_command, err);
-	return d->password != NULL;
+	d->srv.password = backend_password_command(d->srv.account,
+	    d->srv.password_command, err);
+	return d->srv.password != NULL;
 }
 
 /* What CAPA said that matters to us. */
@@ -228,7 +227,7 @@ static bool
 auth_plain(struct pop3 *d, GError **err)
 {
 	mailstream *s = d->session->pop3_stream;
-	size_t ulen = strlen(d->user), plen = strlen(d->password);
+	size_t ulen = strlen(d->srv.user), plen = strlen(d->srv.password);
 	size_t n = ulen + plen + 2;
 	char *raw = g_malloc(n);
 	char *b64, *line;
@@ -237,9 +236,9 @@ auth_plain(struct pop3 *d, GError **err)
 	bool ok;
 
 	raw[0] = '\0';
-	memcpy(raw + 1, d->user, ulen);
+	memcpy(raw + 1, d->srv.user, ulen);
 	raw[1 + ulen] = '\0';
-	memcpy(raw + 2 + ulen, d->password, plen);
+	memcpy(raw + 2 + ulen, d->srv.password, plen);
 	b64 = g_base64_encode((const guchar *)raw, n);
 	explicit_bzero(raw, n);
 	g_free(raw);
@@ -270,7 +269,8 @@ auth_plain(struct pop3 *d, GError **err)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-		    "%s: login as '%s' refused: %s", d->account, d->user, safe);
+		    "%s: login as '%s' refused: %s", d->srv.account,
+		    d->srv.user, safe);
 	}
 	mmap_string_free(buf);
 	return false;
@@ -305,8 +305,8 @@ own_command(struct pop3 *d, const char *line, const char *what, GError **err)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-		    "%s: login as '%s' refused (%s): %s", d->account, d->user,
-		    what, safe);
+		    "%s: login as '%s' refused (%s): %s", d->srv.account,
+		    d->srv.user, what, safe);
 	}
 	mmap_string_free(buf);
 	return false;
@@ -317,16 +317,16 @@ own_command(struct pop3 *d, const char *line, const char *what, GError **err)
 static bool
 auth_apop(struct pop3 *d, GError **err)
 {
-	g_autofree char *digest = apop_digest(d->apop_stamp, d->password);
+	g_autofree char *digest = apop_digest(d->apop_stamp, d->srv.password);
 	g_autofree char *line = NULL;
 
-	if (strpbrk(d->user, " \t\r\n") != NULL) {
+	if (strpbrk(d->srv.user, " \t\r\n") != NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
 		    "%s: the user name has a space: APOP cannot send it",
-		    d->account);
+		    d->srv.account);
 		return false;
 	}
-	line = g_strdup_printf("APOP %s %s\r\n", d->user, digest);
+	line = g_strdup_printf("APOP %s %s\r\n", d->srv.user, digest);
 	return own_command(d, line, "APOP", err);
 }
 
@@ -335,14 +335,15 @@ login(struct pop3 *d, const struct caps *caps, GError **err)
 {
 	int r;
 
-	if (d->password == NULL && d->password_command != NULL &&
+	if (d->srv.password == NULL && d->srv.password_command != NULL &&
 	    !run_password_command(d, err))
 		return false;
-	if (d->user == NULL || d->password == NULL) {
+	if (d->srv.user == NULL || d->srv.password == NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
 		    "%s: no %s to log in with (set password or "
 		    "password_command)",
-		    d->account, d->user == NULL ? "user name" : "password");
+		    d->srv.account,
+		    d->srv.user == NULL ? "user name" : "password");
 		return false;
 	}
 	if (caps->sasl_plain &&
@@ -354,28 +355,31 @@ login(struct pop3 *d, const struct caps *caps, GError **err)
 	if (d->apop_stamp != NULL &&
 	    d->session->pop3_state == ETPAN_POP3_AUTHORIZATION)
 		return auth_apop(d, err);
-	r = mailpop3_user(d->session, d->user);
+	r = mailpop3_user(d->session, d->srv.user);
 	if (r == MAILPOP3_NO_ERROR)
-		r = mailpop3_pass(d->session, d->password);
+		r = mailpop3_pass(d->session, d->srv.password);
 	if (r == MAILPOP3_ERROR_BAD_USER || r == MAILPOP3_ERROR_BAD_PASSWORD) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_AUTH,
-		    "%s: login as '%s' refused: %s", d->account, d->user,
-		    server_text(d));
+		    "%s: login as '%s' refused: %s", d->srv.account,
+		    d->srv.user, server_text(d));
 		return false;
 	}
 	return check(d, r, "USER/PASS", err);
 }
 
+/* A certificate net/ refused: keep its fingerprint for the question. */
+static void
+note_untrusted(struct pop3 *d, const struct net_peer *peer, const GError *error)
+{
+	if (peer->fingerprint[0] != '\0' &&
+	    g_error_matches(error, SKUA_ERROR, SKUA_ERROR_TLS_VERIFY))
+		d->untrusted = g_strdup(peer->fingerprint);
+}
+
 static bool
 pop3_connect(struct pop3 *d, GError **err)
 {
-	struct net_tls_opts tls = {
-		.ca_file = d->ca_file,
-		.fingerprint = d->fingerprint,
-		.accepted = d->accepted,
-		.pin_file = d->pin_file,
-		.verify = d->verify,
-	};
+	struct net_tls_opts tls = server_conf_tls(&d->srv);
 	struct net_peer peer;
 	struct caps caps;
 	mailstream *s;
@@ -383,28 +387,32 @@ pop3_connect(struct pop3 *d, GError **err)
 
 	disconnect(d);
 	net_cancel_reset(d->cancel);
-	s = net_connect(d->host, d->port, d->tls == TLS_IMPLICIT, &tls,
-	    d->timeout, d->cancel, &peer, err);
-	if (s == NULL)
+	g_clear_pointer(&d->untrusted, g_free);
+	peer.fingerprint[0] = '\0';
+	s = net_connect(d->srv.host, d->srv.port, d->srv.tls == TLS_IMPLICIT,
+	    &tls, d->srv.timeout, d->cancel, &peer, err);
+	if (s == NULL) {
+		note_untrusted(d, &peer, err != NULL ? *err : NULL);
 		return false;
+	}
 	d->session = mailpop3_new(0, NULL);
 	r = mailpop3_connect(d->session, s);
 	if (r != MAILPOP3_NO_ERROR) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_NETWORK,
-		    "%s: no POP3 greeting from %s:%u", d->account, d->host,
-		    d->port);
+		    "%s: no POP3 greeting from %s:%u", d->srv.account,
+		    d->srv.host, d->srv.port);
 		goto fail;
 	}
 	/* The greeting is the last response yet: APOP's timestamp. */
 	g_free(d->apop_stamp);
 	d->apop_stamp = apop_timestamp(d->session->pop3_response);
 	read_caps(d, &caps);
-	if (d->tls == TLS_STARTTLS) {
+	if (d->srv.tls == TLS_STARTTLS) {
 		if (!caps.stls) {
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
 			    "%s: %s does not offer STLS; refusing to log in "
 			    "without TLS (use pops:// or set starttls=no)",
-			    d->account, d->host);
+			    d->srv.account, d->srv.host);
 			goto fail;
 		}
 		r = mailpop3_stls(d->session);
@@ -416,14 +424,16 @@ pop3_connect(struct pop3 *d, GError **err)
 				    SKUA_ERROR_PROTOCOL,
 				    "%s: %s sent data after its STLS reply "
 				    "(possible injection); refused",
-				    d->account, d->host);
+				    d->srv.account, d->srv.host);
 			else
 				check(d, r, "STLS", err);
 			goto fail;
 		}
-		if (!net_starttls(d->session->pop3_stream, d->host, &tls,
-			d->timeout, d->cancel, &peer, err))
+		if (!net_starttls(d->session->pop3_stream, d->srv.host, &tls,
+			d->srv.timeout, d->cancel, &peer, err)) {
+			note_untrusted(d, &peer, err != NULL ? *err : NULL);
 			goto fail;
+		}
 		/* What the server said before TLS may have been forged. */
 		read_caps(d, &caps);
 	}
@@ -433,13 +443,14 @@ pop3_connect(struct pop3 *d, GError **err)
 		    "%s: %s does not offer UIDL; refusing to download, as skua "
 		    "could not tell new mail from old (set pop_no_uidl = yes "
 		    "to download and delete every message without it)",
-		    d->account, d->host);
+		    d->srv.account, d->srv.host);
 		goto fail;
 	}
 	if (!login(d, &caps, err))
 		goto fail;
 	d->pipelining = caps.pipelining;
-	log_info("%s: logged in to %s:%u (POP3)", d->account, d->host, d->port);
+	log_info("%s: logged in to %s:%u (POP3)", d->srv.account, d->srv.host,
+	    d->srv.port);
 	return true;
 fail:
 	disconnect(d);
@@ -450,8 +461,8 @@ fail:
 static char *
 server_key(const struct pop3 *d)
 {
-	return g_strdup_printf("%s@%s:%u", d->user != NULL ? d->user : "",
-	    d->host, d->port);
+	return g_strdup_printf("%s@%s:%u",
+	    d->srv.user != NULL ? d->srv.user : "", d->srv.host, d->srv.port);
 }
 
 /*
@@ -481,7 +492,7 @@ reconcile(struct pop3 *d, struct uidl_store *st, const char *server,
 				row->state = UIDL_DONE;
 				log_info("%s: %s was delivered before an "
 					 "interruption",
-				    d->account, row->file);
+				    d->srv.account, row->file);
 			} else {
 				if (!uidl_store_forget(st, server, key, err))
 					return false;
@@ -619,7 +630,7 @@ retrieve_pipelined(struct pop3 *d, GArray *items, GError **err)
 			if (error == NULL)
 				g_set_error(&error, SKUA_ERROR,
 				    SKUA_ERROR_PROTOCOL, "%s: %s %u failed: %s",
-				    d->account, what, it->index,
+				    d->srv.account, what, it->index,
 				    *why != '\0' ? why : "no response text");
 			continue;
 		}
@@ -797,7 +808,7 @@ delete_all(struct pop3 *d, const GArray *indexes, unsigned *deleted,
 			(*deleted)++;
 		} else if (error == NULL)
 			g_set_error(&error, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
-			    "%s: DELE %u failed: %s", d->account,
+			    "%s: DELE %u failed: %s", d->srv.account,
 			    g_array_index(indexes, unsigned, i),
 			    *why != '\0' ? why : "no response text");
 	}
@@ -833,7 +844,7 @@ lock_account(const struct pop3 *d, GError **err)
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 			    "%s: another skua is fetching this account's mail "
 			    "now; try again when it is done",
-			    d->account);
+			    d->srv.account);
 		else
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 			    "cannot lock %s: %s", path, g_strerror(e));
@@ -991,7 +1002,7 @@ retrieve_whole(struct pop3 *d, GArray *ws, GError **err)
 		}
 		if (st == 0) {
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
-			    "%s: RETR %u failed: %s", d->account, w->index,
+			    "%s: RETR %u failed: %s", d->srv.account, w->index,
 			    *why != '\0' ? why : "no response text");
 			return got;
 		}
@@ -1006,7 +1017,7 @@ retrieve_whole(struct pop3 *d, GArray *ws, GError **err)
 			g_set_error(err, SKUA_ERROR, SKUA_ERROR_PROTOCOL,
 			    "%s: %s sent far more for message %u than the %u "
 			    "bytes its LIST said; refused",
-			    d->account, d->host, w->index, w->size);
+			    d->srv.account, d->srv.host, w->index, w->size);
 			disconnect(d);
 			return got;
 		}
@@ -1295,7 +1306,7 @@ fetch_whole(struct pop3 *d, struct uidl_store *st, const char *server,
 			    "%s: message %u of %s is %u bytes, over the %u MiB "
 			    "skua downloads without UIDL; it and %u more like "
 			    "it were left on the server",
-			    d->account, big_index, d->host, big_size,
+			    d->srv.account, big_index, d->srv.host, big_size,
 			    WHOLE_MAX_SIZE >> 20, skipped - 1);
 			return false;
 		}
@@ -1362,7 +1373,7 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 			    "refusing to download, as skua could not tell "
 			    "new mail from old (set pop_no_uidl = yes to "
 			    "download and delete every message without it)",
-			    d->account, d->host);
+			    d->srv.account, d->srv.host);
 			goto out;
 		}
 		g_hash_table_add(on_server, info->msg_uidl);
@@ -1370,7 +1381,7 @@ pop3_fetch(struct backend *be, pop3_progress_fn *progress, void *data,
 	if (whole) {
 		log_info("%s: %s gives no UIDL: every message is downloaded "
 			 "and deleted (pop_no_uidl)",
-		    d->account, d->host);
+		    d->srv.account, d->srv.host);
 		ok = fetch_whole(d, st, server, list, progress, data, res, err);
 		goto out;
 	}
@@ -1515,15 +1526,19 @@ pop3_fetch_op(struct backend *be, const struct request *req,
 	d->delete_now = req->pop_delete_now;
 	ok = pop3_fetch(be, sink_fetch_progress, sink, &res, err);
 	d->delete_now = false;
-	if (!ok)
+	if (!ok) {
+		/* Refused certificate: core asks whether to trust it. */
+		if (d->untrusted != NULL)
+			sink_untrusted(sink, d->untrusted);
 		return false;
+	}
 	if (req->pop_delete_now)
 		sink_progress(sink, res.deleted, res.deleted);
 	else if (res.deletable > 0)
 		sink_deletable(sink, res.deletable);
 	log_info("%s: fetched %u messages (%" G_GUINT64_FORMAT
 		 " bytes), deleted %u, %u left on the server",
-	    pop3_of(be)->account, res.fetched, res.bytes, res.deleted,
+	    pop3_of(be)->srv.account, res.fetched, res.bytes, res.deleted,
 	    res.left);
 	return true;
 }
@@ -1580,7 +1595,7 @@ pop3_fetch_full(struct backend *be, const struct request *req,
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 		    "%s: only the header of this message was downloaded, and "
 		    "it is no longer on the server",
-		    d->account);
+		    d->srv.account);
 		goto out;
 	}
 	if (!pop3_connect(d, err))
@@ -1599,7 +1614,7 @@ pop3_fetch_full(struct backend *be, const struct request *req,
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 		    "%s: only the header of this message was downloaded, and "
 		    "it is no longer on the server",
-		    d->account);
+		    d->srv.account);
 		goto quit;
 	}
 	r = mailpop3_retr(d->session, index, &text, &len);
@@ -1619,7 +1634,7 @@ pop3_fetch_full(struct backend *be, const struct request *req,
 	if (path == NULL) {
 		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 		    "%s: the stored header is gone from the local store",
-		    d->account);
+		    d->srv.account);
 		maildir_discard_tmp(d->local_store, req->path);
 		goto quit;
 	}
@@ -1654,17 +1669,8 @@ pop3_free(struct backend *be)
 
 	disconnect(d);
 	net_cancel_free(d->cancel);
-	g_free(d->account);
-	g_free(d->host);
-	g_free(d->user);
-	if (d->password != NULL)
-		explicit_bzero(d->password, strlen(d->password));
-	g_free(d->password);
-	g_free(d->ca_file);
-	g_free(d->fingerprint);
-	g_free(d->password_command);
-	g_free(d->accepted);
-	g_free(d->pin_file);
+	server_conf_clear(&d->srv);
+	g_free(d->untrusted);
 	g_free(d->local_store);
 	g_free(d->state);
 	g_free(d->apop_stamp);
@@ -1694,19 +1700,7 @@ pop3_backend_new(const struct backend_params *p)
 	struct backend *be = g_new0(struct backend, 1);
 	struct pop3 *d = g_new0(struct pop3, 1);
 
-	d->account = g_strdup(p->account);
-	d->host = g_strdup(p->host);
-	d->port = p->port;
-	d->tls = p->tls;
-	d->user = g_strdup(p->user);
-	d->password = g_strdup(p->password);
-	d->password_command = g_strdup(p->password_command);
-	d->ca_file = g_strdup(p->ca_file);
-	d->fingerprint = g_strdup(p->fingerprint);
-	d->accepted = g_strdup(p->accepted);
-	d->pin_file = g_strdup(p->pin_file);
-	d->verify = p->verify;
-	d->timeout = p->timeout;
+	server_conf_init(&d->srv, p);
 	d->local_store = g_strdup(p->local_store);
 	d->state = g_strdup(p->pop_state);
 	d->del = p->pop_delete;
