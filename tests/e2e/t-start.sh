@@ -188,6 +188,8 @@ set nosuch = 1
 set help = no
 account mail
 	set folder = "pops://alice@127.0.0.1:$PORT_POP3S"
+	set tls_ca_file = "$E2E_CA"
+	set password = "$(e2e_password alice)"
 end
 account broken
 end
@@ -209,5 +211,5 @@ tmux_send accounts q
 tmux_send accounts q
 term_restored accounts "q quits"
 tap_check "rc errors are repeated on stderr at exit" \
-	tmux_wait_for accounts "^skua: .*skuarc:7: account 'broken' has no folder"
+	tmux_wait_for accounts "^skua: .*skuarc:9: account 'broken' has no folder"
 tap_done
