@@ -31,6 +31,7 @@ struct pending {
 	struct worker *worker; /* the request's worker */
 	reply_cb *cb;
 	void *data;
+	bool owned; /* worker_post_owned(): cb outlives the worker */
 };
 
 struct reply_sink {
@@ -584,8 +585,9 @@ worker_new(const char *name, struct backend *be, struct reply_queue *rq)
 	return w;
 }
 
-uint64_t
-worker_post(struct worker *w, struct request *req, reply_cb *cb, void *data)
+static uint64_t
+post(struct worker *w, struct request *req, reply_cb *cb, void *data,
+    bool owned)
 {
 	struct reply_queue *rq = w->rq;
 	struct pending *p = g_new(struct pending, 1);
@@ -596,6 +598,7 @@ worker_post(struct worker *w, struct request *req, reply_cb *cb, void *data)
 	p->worker = w;
 	p->cb = cb;
 	p->data = data;
+	p->owned = owned;
 	id = req->id;
 	g_hash_table_insert(rq->callbacks, g_memdup2(&id, sizeof(id)), p);
 	/* The worker owns req from here on: it may be freed at once. */
@@ -605,6 +608,19 @@ worker_post(struct worker *w, struct request *req, reply_cb *cb, void *data)
 	wake_idle(w);
 	g_mutex_unlock(&w->lock);
 	return id;
+}
+
+uint64_t
+worker_post(struct worker *w, struct request *req, reply_cb *cb, void *data)
+{
+	return post(w, req, cb, data, false);
+}
+
+uint64_t
+worker_post_owned(struct worker *w, struct request *req, reply_cb *cb,
+    void *data)
+{
+	return post(w, req, cb, data, true);
 }
 
 void
@@ -699,7 +715,9 @@ worker_free(struct worker *w)
 
 		(void)key;
 		if (p->worker == w) {
-			p->cb = NULL;
+			/* An owned callback sees its cancellation. */
+			if (!p->owned)
+				p->cb = NULL;
 			p->worker = NULL;
 		}
 	}

@@ -53,6 +53,14 @@ struct worker *worker_new(const char *name, struct backend *be,
 uint64_t worker_post(struct worker *w, struct request *req, reply_cb *cb,
     void *data);
 /*
+ * worker_post() for a callback whose data does not belong to the worker's
+ * owner (it frees itself on its terminal reply): when the worker is freed
+ * first, cb still gets the request's REPLY_CANCELLED (or its last reply)
+ * from the reply queue, instead of being forgotten.
+ */
+uint64_t worker_post_owned(struct worker *w, struct request *req, reply_cb *cb,
+    void *data);
+/*
  * Ask for request id to stop: a queued request is answered CANCELLED
  * without running; a running one sees sink_cancelled() turn true, and its
  * driver's interrupt op (if any) breaks off the I/O it waits on.

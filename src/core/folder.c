@@ -1629,11 +1629,18 @@ on_xfer_fetched(const struct reply *reply, void *data)
 		xfer_finish(x, error);
 		return;
 	}
+	if (x->dst->worker == NULL) {
+		error = g_error_new(SKUA_ERROR, SKUA_ERROR_NETWORK,
+		    "account '%s' is not open", x->dst->name);
+		xfer_finish(x, error);
+		return;
+	}
 	req = request_new(REQ_APPEND);
 	req->folder = g_strdup(x->target);
 	req->path = g_strdup(x->path);
 	req->flags_add = g_array_index(x->flags, uint32_t, x->next);
-	worker_post(x->dst->worker, req, on_xfer_appended, x);
+	/* Owned: a worker restarted meanwhile still ends the transfer. */
+	worker_post_owned(x->dst->worker, req, on_xfer_appended, x);
 }
 
 static void
@@ -1645,6 +1652,14 @@ xfer_next(struct xfer *x)
 		xfer_finish(x, NULL);
 		return;
 	}
+	if (x->src->worker == NULL) {
+		g_autoptr(GError) error =
+		    g_error_new(SKUA_ERROR, SKUA_ERROR_NETWORK,
+			"account '%s' is not open", x->src->name);
+
+		xfer_finish(x, error);
+		return;
+	}
 	x->path = g_strdup_printf("%s/%u.eml", x->dir,
 	    g_array_index(x->uids, uint32_t, x->next));
 	req = request_new(REQ_SAVE_PART);
@@ -1653,7 +1668,7 @@ xfer_next(struct xfer *x)
 	req->section = g_strdup(""); /* the whole message */
 	req->path = g_strdup(x->path);
 	req->mode = 0600;
-	worker_post(x->src->worker, req, on_xfer_fetched, x);
+	worker_post_owned(x->src->worker, req, on_xfer_fetched, x);
 }
 
 bool

@@ -449,6 +449,44 @@ test_free_with_queue(void)
 }
 
 /*
+ * An owned request queued behind a running one when its worker is freed:
+ * its callback still gets the REPLY_CANCELLED (a cross-account transfer
+ * frees itself there); a plain one's is dropped.
+ */
+static void
+test_free_owned(void)
+{
+	struct reply_queue *rq = reply_queue_new();
+	struct worker *w;
+	gint64 deadline;
+	struct log plain, owned;
+	uint64_t id;
+
+	gate_reset();
+	log_init(&plain);
+	log_init(&owned);
+	w = worker_new("busy", fake_new(&fake_ops), rq);
+	worker_post(w, request_new(REQ_CONNECT), log_cb, &plain);
+	id = worker_post_owned(w, request_new(REQ_CHECK), log_cb, &owned);
+	deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	while (!gate_entered()) {
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(1000);
+	}
+	gate_open();
+	worker_free(w);
+	wait_terminal(rq, 0);
+	g_assert_cmpuint(plain.kinds->len, ==, 0);
+	g_assert_cmpuint(owned.kinds->len, ==, 1);
+	g_assert_cmpint(g_array_index(owned.kinds, enum reply_kind, 0), ==,
+	    REPLY_CANCELLED);
+	g_assert_cmpuint(g_array_index(owned.ids, uint64_t, 0), ==, id);
+	reply_queue_free(rq);
+	log_release(&plain);
+	log_release(&owned);
+}
+
+/*
  * A driver that keeps a folder live: its idle op tells one update, then
  * blocks on its wake fd (as IMAP IDLE blocks on the socket) for up to
  * 10 s, and counts how often it ran and how it ended.
@@ -642,6 +680,7 @@ main(int argc, char **argv)
 	g_test_add_func("/worker/cancel", test_cancel);
 	g_test_add_func("/worker/interrupt", test_interrupt);
 	g_test_add_func("/worker/free-with-queue", test_free_with_queue);
+	g_test_add_func("/worker/free-owned", test_free_owned);
 	g_test_add_func("/worker/idle", test_idle);
 	return g_test_run();
 }
