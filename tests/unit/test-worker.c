@@ -450,7 +450,7 @@ test_free_with_queue(void)
 
 /*
  * An owned request queued behind a running one when its worker is freed:
- * its callback still gets the REPLY_CANCELLED (a cross-account transfer
+ * its callback still gets its terminal reply (a cross-account transfer
  * frees itself there); a plain one's is dropped.
  */
 static void
@@ -460,6 +460,7 @@ test_free_owned(void)
 	struct worker *w;
 	gint64 deadline;
 	struct log plain, owned;
+	enum reply_kind kind;
 	uint64_t id;
 
 	gate_reset();
@@ -477,9 +478,14 @@ test_free_owned(void)
 	worker_free(w);
 	wait_terminal(rq, 0);
 	g_assert_cmpuint(plain.kinds->len, ==, 0);
+	/*
+	 * One terminal reply: REPLY_CANCELLED when the quit came first, the
+	 * check's own error when the worker took it before the quit (the
+	 * gate opens before worker_free(), so either may happen).
+	 */
 	g_assert_cmpuint(owned.kinds->len, ==, 1);
-	g_assert_cmpint(g_array_index(owned.kinds, enum reply_kind, 0), ==,
-	    REPLY_CANCELLED);
+	kind = g_array_index(owned.kinds, enum reply_kind, 0);
+	g_assert_true(kind == REPLY_CANCELLED || kind == REPLY_ERROR);
 	g_assert_cmpuint(g_array_index(owned.ids, uint64_t, 0), ==, id);
 	reply_queue_free(rq);
 	log_release(&plain);
