@@ -32,6 +32,7 @@
 #include "ui/ui.h"
 #include "ui/view-compose.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/path.h"
 
@@ -275,30 +276,14 @@ run_editor(const struct compose *c, const char *path)
 static bool
 write_private(const char *path, const char *text)
 {
-	size_t len = strlen(text), done = 0;
-	int fd;
+	g_autoptr(GError) error = NULL;
 
 	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd < 0) {
-		ui_error("cannot write '%s': %s", path, g_strerror(errno));
+	if (!file_write_new(path, 0600, text, strlen(text), false, NULL,
+		&error)) {
+		ui_error("%s", error->message);
 		return false;
 	}
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ui_error("cannot write '%s': %s", path,
-			    g_strerror(errno));
-			close(fd);
-			return false;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
 	return true;
 }
 

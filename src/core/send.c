@@ -26,6 +26,7 @@
 #include "core/send.h"
 #include "mime/compose.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/path.h"
 #include "util/pins.h"
@@ -258,39 +259,13 @@ keep_in_file(GBytes *data, GError **err)
 		g_autofree char *name =
 		    g_strdup_printf("%s-%08x.eml", stamp, g_random_int());
 		char *path = g_build_filename(dir, name, NULL);
-		int fd = open(path,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		gsize left = len;
-		const char *q = p;
+		bool exists;
 
-		if (fd < 0 && errno == EEXIST) {
-			g_free(path);
-			continue;
-		}
-		if (fd < 0) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO, "%s: %s",
-			    path, g_strerror(errno));
-			g_free(path);
+		if (file_write_new(path, 0600, p, len, true, &exists, err))
+			return path;
+		g_free(path);
+		if (!exists)
 			return NULL;
-		}
-		while (left > 0) {
-			ssize_t w = write(fd, q, left);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				break;
-			q += w;
-			left -= (size_t)w;
-		}
-		if (left > 0 || fsync(fd) < 0 || close(fd) < 0) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO, "%s: %s",
-			    path, g_strerror(errno));
-			unlink(path);
-			g_free(path);
-			return NULL;
-		}
-		return path;
 	}
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO, "%s: no free name", dir);
 	return NULL;

@@ -16,6 +16,7 @@
 #include "mime/mime-internal.h"
 #include "mime/render.h"
 #include "util/error.h"
+#include "util/file.h"
 
 /* format=flowed lines are broken before this many columns. */
 #define FLOW_WIDTH 72
@@ -860,45 +861,13 @@ write_part_file(const char *dir, const char *name, const void *data, size_t len,
 		g_autofree char *file =
 		    k == 0 ? g_strdup(name) : g_strdup_printf("%u-%s", k, name);
 		char *path = g_build_filename(dir, file, NULL);
-		int fd = open(path,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		const char *p = data;
-		size_t left = len;
+		bool exists;
 
-		if (fd < 0 && errno == EEXIST) {
-			g_free(path);
-			continue;
-		}
-		if (fd < 0) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO, "%s: %s",
-			    path, g_strerror(errno));
-			g_free(path);
+		if (file_write_new(path, 0600, data, len, false, &exists, err))
+			return path;
+		g_free(path);
+		if (!exists)
 			return NULL;
-		}
-		while (left > 0) {
-			ssize_t w = write(fd, p, left);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-				    "%s: %s", path, g_strerror(errno));
-				close(fd);
-				unlink(path);
-				g_free(path);
-				return NULL;
-			}
-			p += w;
-			left -= (size_t)w;
-		}
-		if (close(fd) < 0) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO, "%s: %s",
-			    path, g_strerror(errno));
-			unlink(path);
-			g_free(path);
-			return NULL;
-		}
-		return path;
 	}
 	g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
 	    "%s: too many files named %s", dir, name);

@@ -19,6 +19,7 @@
 
 #include "mime/mailcap.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/path.h"
 
@@ -635,36 +636,15 @@ mailcap_temp_write(const char *nametemplate, const char *name, const void *data,
     size_t len, GError **err)
 {
 	char *path = mailcap_temp_path(nametemplate, name, err);
-	const char *p = data;
-	int fd;
 
 	if (path == NULL)
 		return NULL;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd < 0)
-		goto fail;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (!file_write_new(path, 0600, data, len, false, NULL, err)) {
+		mailcap_temp_remove(path);
+		g_free(path);
+		return NULL;
 	}
-	if (close(fd) != 0)
-		goto fail;
 	return path;
-fail:
-	g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO, "cannot write '%s': %s",
-	    path, g_strerror(errno));
-	mailcap_temp_remove(path);
-	g_free(path);
-	return NULL;
 }
 
 GBytes *

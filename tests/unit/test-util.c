@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/error.h"
+#include "util/file.h"
 #include "util/path.h"
 #include "util/url.h"
 
@@ -188,6 +191,58 @@ test_safe_name(void)
 	g_assert_cmpuint(strlen(cut), <=, 200);
 }
 
+/* file_write_new: whole content and mode, never over a file or through
+ * a symbolic link, "exists" told apart from other failures. */
+static void
+test_file_write_new(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("skua-file-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "f", NULL);
+	g_autofree char *link = g_build_filename(dir, "l", NULL);
+	g_autofree char *nodir = g_build_filename(dir, "no", "f", NULL);
+	g_autofree char *got = NULL;
+	g_autoptr(GError) error = NULL;
+	gsize len = 0;
+	GStatBuf st;
+	bool exists = true;
+
+	g_assert_true(
+	    file_write_new(path, 0600, "abc\0def", 7, true, &exists, &error));
+	g_assert_no_error(error);
+	g_assert_false(exists);
+	g_assert_true(g_file_get_contents(path, &got, &len, NULL));
+	g_assert_cmpmem(got, len, "abc\0def", 7);
+	g_assert_cmpint(g_stat(path, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+	/* An existing file: told, not replaced, no error. */
+	g_assert_false(
+	    file_write_new(path, 0600, "x", 1, false, &exists, &error));
+	g_assert_true(exists);
+	g_assert_no_error(error);
+	g_clear_pointer(&got, g_free);
+	g_assert_true(g_file_get_contents(path, &got, &len, NULL));
+	g_assert_cmpuint(len, ==, 7);
+	/* Without exists, the same is an error naming the path. */
+	g_assert_false(file_write_new(path, 0600, "x", 1, false, NULL, &error));
+	g_assert_error(error, SKUA_ERROR, SKUA_ERROR_IO);
+	g_assert_nonnull(strstr(error->message, path));
+	g_clear_error(&error);
+	/* A symbolic link is not followed, even to a missing target. */
+	g_assert_cmpint(symlink(nodir, link), ==, 0);
+	g_assert_false(
+	    file_write_new(link, 0600, "x", 1, false, &exists, &error));
+	g_assert_true(exists);
+	g_assert_false(g_file_test(nodir, G_FILE_TEST_EXISTS));
+	/* No directory: an error, exists false. */
+	g_assert_false(
+	    file_write_new(nodir, 0600, "x", 1, false, &exists, &error));
+	g_assert_false(exists);
+	g_assert_error(error, SKUA_ERROR, SKUA_ERROR_IO);
+	g_unlink(link);
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,5 +258,6 @@ main(int argc, char **argv)
 	g_test_add_func("/path/expand", test_path_expand);
 	g_test_add_func("/path/xdg", test_path_xdg);
 	g_test_add_func("/path/safe-name", test_safe_name);
+	g_test_add_func("/file/write-new", test_file_write_new);
 	return g_test_run();
 }

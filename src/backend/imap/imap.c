@@ -37,6 +37,7 @@
 #include "mime/render.h"
 #include "net/conn.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 
 /* The trace shows at most this many lines of a read, this much of a line. */
@@ -2168,45 +2169,6 @@ imap_move(struct backend *be, const struct request *req,
 	return ok;
 }
 
-/* Create path (never over an existing file) with data. */
-static bool
-write_new_file(const char *path, unsigned mode, GBytes *data, GError **err)
-{
-	gsize len;
-	const char *p = g_bytes_get_data(data, &len);
-	int fd =
-	    open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		mode != 0 ? mode : 0644);
-
-	if (fd < 0) {
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-		    "cannot create '%s': %s", path, g_strerror(errno));
-		return false;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-			    "cannot write '%s': %s", path, g_strerror(errno));
-			close(fd);
-			unlink(path);
-			return false;
-		}
-		p += n;
-		len -= (gsize)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-		    "cannot write '%s': %s", path, g_strerror(errno));
-		unlink(path);
-		return false;
-	}
-	return true;
-}
-
 /* Fetch one part, BODY.PEEK[section] only, decode it and write it out. */
 static bool
 imap_save_part(struct backend *be, const struct request *req,
@@ -2241,7 +2203,9 @@ imap_save_part(struct backend *be, const struct request *req,
 	}
 	bytes = mime_decode_transfer(of.part, of.part_len, req->encoding);
 	g_free(of.part);
-	ok = write_new_file(req->path, req->mode, bytes, err);
+	ok = file_write_new(req->path, req->mode != 0 ? req->mode : 0644,
+	    g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), true, NULL,
+	    err);
 	if (ok)
 		sink_progress(sink, g_bytes_get_size(bytes),
 		    g_bytes_get_size(bytes));

@@ -61,6 +61,7 @@
 #include "mime/mime.h"
 #include "mime/render.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 
 /* The most of a file read for the index's header fields. */
@@ -1055,45 +1056,6 @@ maildir_set_flags(struct backend *be, const struct request *req,
 	    (flags_of(e) | req->flags_add) & ~req->flags_remove, err);
 }
 
-/* Create path (never over an existing file) with data. */
-static bool
-write_new_file(const char *path, unsigned mode, GBytes *data, GError **err)
-{
-	gsize len;
-	const char *p = g_bytes_get_data(data, &len);
-	int fd =
-	    open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		mode != 0 ? mode : 0644);
-
-	if (fd < 0) {
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-		    "cannot create '%s': %s", path, g_strerror(errno));
-		return false;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-			    "cannot write '%s': %s", path, g_strerror(errno));
-			close(fd);
-			unlink(path);
-			return false;
-		}
-		p += n;
-		len -= (gsize)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		g_set_error(err, SKUA_ERROR, SKUA_ERROR_IO,
-		    "cannot write '%s': %s", path, g_strerror(errno));
-		unlink(path);
-		return false;
-	}
-	return true;
-}
-
 static bool
 maildir_save_part(struct backend *be, const struct request *req,
     struct reply_sink *sink, GError **err)
@@ -1116,7 +1078,10 @@ maildir_save_part(struct backend *be, const struct request *req,
 		return false;
 	if (req->section == NULL || *req->section == '\0') {
 		/* The whole message, as it is (a copy to another account). */
-		ok = write_new_file(req->path, req->mode, bytes, err);
+		ok =
+		    file_write_new(req->path, req->mode != 0 ? req->mode : 0644,
+			g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
+			true, NULL, err);
 		if (ok)
 			sink_progress(sink, g_bytes_get_size(bytes),
 			    g_bytes_get_size(bytes));
@@ -1136,7 +1101,9 @@ maildir_save_part(struct backend *be, const struct request *req,
 	/* The part's own encoding: what the request says is IMAP's view. */
 	out = mime_decode_transfer(data != NULL ? data : "", len, l->encoding);
 	mime_message_free(msg);
-	ok = write_new_file(req->path, req->mode, out, err);
+	ok = file_write_new(req->path, req->mode != 0 ? req->mode : 0644,
+	    g_bytes_get_data(out, NULL), g_bytes_get_size(out), true, NULL,
+	    err);
 	if (ok)
 		sink_progress(sink, g_bytes_get_size(out),
 		    g_bytes_get_size(out));
