@@ -71,6 +71,17 @@
 #                            switches to the mail user itself).
 #   mailbox_count USER FOLDER
 #                            Print the number of messages in FOLDER (doveadm).
+#   wait_mailbox_count USER FOLDER N
+#                            Poll (10 s) until FOLDER holds N messages; else
+#                            say what it holds and return 1.
+#   message_flags USER FOLDER MSGID
+#                            Print the server's flags of the message whose
+#                            Message-ID is <MSGID> ("" when none).
+#   wait_message_flag USER FOLDER MSGID FLAG yes|no
+#                            Poll (10 s) until FLAG is (yes) or is not (no)
+#                            among them; else print the flags, return 1.
+#   message_in USER FOLDER MSGID
+#                            Whether FOLDER holds the message (doveadm search).
 #   maildir_of USER [FOLDER] Print the Maildir of USER's FOLDER (INBOX or empty:
 #                            the Maildir root; "a/b" or "a.b": "<root>/.a.b"),
 #                            creating it (cur new tmp) owned by the mail user.
@@ -938,6 +949,41 @@ e2e_doveadm() {
 mailbox_count() {
 	e2e_doveadm -f flow mailbox status -u "$1" messages "$2" |
 		sed -n 's/.*messages=\([0-9][0-9]*\).*/\1/p'
+}
+
+wait_mailbox_count() {
+	local got
+	for _ in $(seq 100); do
+		got=$(mailbox_count "$1" "$2" 2>/dev/null || true)
+		[ "$got" = "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "$2 holds $got messages, not $3"
+	return 1
+}
+
+message_flags() {
+	e2e_doveadm fetch -u "$1" flags mailbox "$2" header message-id "<$3>" 2>&1 || true
+}
+
+wait_message_flag() {
+	local got
+	for _ in $(seq 100); do
+		got=$(message_flags "$1" "$2" "$3")
+		if [ "$5" = yes ] && grep -q "$4" <<<"$got"; then
+			return 0
+		fi
+		if [ "$5" = no ] && ! grep -q "$4" <<<"$got"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "flags of <$3> in $2: $got"
+	return 1
+}
+
+message_in() {
+	e2e_doveadm search -u "$1" mailbox "$2" header message-id "<$3>" 2>/dev/null | grep -q .
 }
 
 maildir_of() {

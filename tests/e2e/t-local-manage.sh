@@ -159,21 +159,9 @@ Message-ID: <$word@example.com>
 Body $word.
 MSG
 done
-has_message() {
-	e2e_doveadm search -u alice mailbox "$1" header message-id "$2@example.com" 2>/dev/null | grep -q .
-}
-wait_count() {
-	local got
-	for _ in $(seq 100); do
-		got=$(mailbox_count alice "$1" 2>/dev/null || true)
-		if [ "$got" = "$2" ]; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "$1 holds $got messages, not $2"
-	return 1
-}
+# FOLDER WORD: alice's message <WORD@example.com> on the server (lib.sh).
+has_message() { message_in alice "$1" "$2@example.com"; }
+wait_count() { wait_mailbox_count alice "$1" "$2"; }
 cat >"$E2E_TMP/two.rc" <<RC
 account mail
 	set folder = "imaps://alice@127.0.0.1:$PORT_IMAPS/"

@@ -36,39 +36,11 @@ Body $word.
 MSG
 done
 
-flags_of() {
-	e2e_doveadm fetch -u alice flags mailbox "$1" header message-id "$2@example.com" 2>&1 || true
-}
-wait_flag() {
-	local folder=$1 id=$2 flag=$3 want=$4 got
-	for _ in $(seq 100); do
-		got=$(flags_of "$folder" "$id")
-		if [ "$want" = yes ] && grep -q "$flag" <<<"$got"; then
-			return 0
-		fi
-		if [ "$want" = no ] && ! grep -q "$flag" <<<"$got"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "flags of $id in $folder: $got"
-	return 1
-}
-wait_count() {
-	local got
-	for _ in $(seq 100); do
-		got=$(mailbox_count alice "$1" 2>/dev/null || true)
-		if [ "$got" = "$2" ]; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "$1 holds $got messages, not $2"
-	return 1
-}
-has_message() {
-	e2e_doveadm search -u alice mailbox "$1" header message-id "$2@example.com" 2>/dev/null | grep -q .
-}
+# FOLDER WORD: alice's message <WORD@example.com> on the server (lib.sh).
+flags_of() { message_flags alice "$1" "$2@example.com"; }
+wait_flag() { wait_message_flag alice "$1" "$2@example.com" "$3" "$4"; }
+wait_count() { wait_mailbox_count alice "$1" "$2"; }
+has_message() { message_in alice "$1" "$2@example.com"; }
 go() {
 	tmux_send caps /
 	tmux_wait_for caps 'Search for:' 10 >/dev/null

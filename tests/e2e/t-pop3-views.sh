@@ -29,16 +29,7 @@ Body $word.
 MSG
 	done
 }
-wait_server() {
-	local got
-	for _ in $(seq 100); do
-		got=$(mailbox_count "$1" INBOX 2>/dev/null || true)
-		[ "$got" = "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "$1's INBOX on the server holds $got messages, not $2"
-	return 1
-}
+wait_server() { wait_mailbox_count "$1" INBOX "$2"; }
 count_files() {
 	find "$1/new" "$1/cur" -maxdepth 1 -type f | wc -l | tr -d ' '
 }
